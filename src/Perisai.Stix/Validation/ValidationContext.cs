@@ -1,0 +1,89 @@
+using System.Text.Json;
+
+namespace Perisai.Stix.Validation;
+
+/// <summary>The object under validation, its path, and the findings so far. Conditional rules use its helpers.</summary>
+internal sealed class ValidationContext(JsonElement obj, string path, List<StixError> errors)
+{
+    public JsonElement Object { get; } = obj;
+
+    public string Path { get; } = path;
+
+    public List<StixError> Errors { get; } = errors;
+
+    public bool Has(string property) => Object.TryGetProperty(property, out _);
+
+    public string At(string property) => property == "$" ? Path : $"{Path}.{property}";
+
+    public void Add(string code, string property, string message, Severity severity = Severity.Error) =>
+        Errors.Add(new StixError(code, At(property), message, severity));
+
+    public void OneOf(params string[] properties)
+    {
+        if (!properties.Any(Has))
+        {
+            Add(ErrorCodes.MissingOneOf, "$", ErrorCodes.OneOf(properties));
+        }
+    }
+
+    public void ExactlyOne(string a, string b)
+    {
+        OneOf(a, b);
+        Exclusive(a, b);
+    }
+
+    public void Exclusive(string a, string b)
+    {
+        if (Has(a) && Has(b))
+        {
+            Add(ErrorCodes.MutuallyExclusive, b, ErrorCodes.Exclusive(a, b));
+        }
+    }
+
+    public void Requires(string property, string required)
+    {
+        if (Has(property) && !Has(required))
+        {
+            Add(ErrorCodes.DependentProperty, property, ErrorCodes.Dependent(property, required));
+        }
+    }
+
+    /// <summary>Rules of the form "last_seen MUST be greater than or equal to first_seen".</summary>
+    public void TimeNotBefore(string later, string earlier) => CompareTimes(later, earlier, strict: false);
+
+    /// <summary>Rules of the form "valid_until MUST be greater than valid_from".</summary>
+    public void TimeAfter(string later, string earlier) => CompareTimes(later, earlier, strict: true);
+
+    /// <summary>SCOs whose properties are all optional must still carry at least one (§6.13, §6.16–§6.18).</summary>
+    public void AnyBeyondCommon()
+    {
+        foreach (var p in Object.EnumerateObject())
+        {
+            if (!StixValidator.CommonPropertyNames.Contains(p.Name))
+            {
+                return;
+            }
+        }
+        Add(ErrorCodes.MissingOneOf, "$", "The object must have at least one property besides the common properties.");
+    }
+
+    private void CompareTimes(string later, string earlier, bool strict)
+    {
+        if (TryTime(later, out var l) && TryTime(earlier, out var e) && (strict ? l <= e : l < e))
+        {
+            Add(ErrorCodes.TimeOrder, later, strict ? $"'{later}' must be later than '{earlier}'." : ErrorCodes.Order(later, earlier));
+        }
+    }
+
+    private bool TryTime(string property, out StixTimestamp ts)
+    {
+        ts = default;
+        if (Object.TryGetProperty(property, out var v) && v.ValueKind == JsonValueKind.String
+            && StixTimestamp.TryParse(v.GetString(), out var parsed))
+        {
+            ts = parsed.Value;
+            return true;
+        }
+        return false;
+    }
+}
