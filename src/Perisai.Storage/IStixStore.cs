@@ -1,0 +1,97 @@
+using Perisai.Stix;
+
+namespace Perisai.Storage;
+
+/// <summary>
+/// The one storage contract of a node. Every write is one transaction, durable before it returns; every read is one
+/// query with its filters (and, from the trust layer, the reader's sharing filter) applied before paging.
+/// </summary>
+public interface IStixStore : IAsyncDisposable
+{
+    /// <summary>Creates or upgrades the schema. Safe to call at every start.</summary>
+    Task MigrateAsync(CancellationToken ct = default);
+
+    /// <summary>Adds an organization.</summary>
+    Task<Organization> AddOrganizationAsync(string name, CancellationToken ct = default);
+
+    /// <summary>All organizations, by name.</summary>
+    Task<IReadOnlyList<Organization>> ListOrganizationsAsync(CancellationToken ct = default);
+
+    /// <summary>Finds an organization by id or by name.</summary>
+    Task<Organization?> FindOrganizationAsync(string idOrName, CancellationToken ct = default);
+
+    /// <summary>Adds an account to an organization.</summary>
+    Task<Account> AddAccountAsync(string orgId, string name, bool isAdmin, CancellationToken ct = default);
+
+    /// <summary>Finds an account by name.</summary>
+    Task<Account?> FindAccountAsync(string name, CancellationToken ct = default);
+
+    /// <summary>Finds an account by id.</summary>
+    Task<Account?> GetAccountAsync(string id, CancellationToken ct = default);
+
+    /// <summary>How many administrator accounts exist.</summary>
+    Task<int> CountAdminsAsync(CancellationToken ct = default);
+
+    /// <summary>Stores an API key (hash only).</summary>
+    Task AddApiKeyAsync(ApiKeyRecord key, CancellationToken ct = default);
+
+    /// <summary>Finds an API key by its public id.</summary>
+    Task<ApiKeyRecord?> FindApiKeyAsync(string keyId, CancellationToken ct = default);
+
+    /// <summary>Revokes an API key; false when there is no such key.</summary>
+    Task<bool> RevokeApiKeyAsync(string keyId, CancellationToken ct = default);
+
+    /// <summary>The keys of every account, or of one.</summary>
+    Task<IReadOnlyList<ApiKeyRecord>> ListApiKeysAsync(string? accountId, CancellationToken ct = default);
+
+    /// <summary>Adds or updates an API root.</summary>
+    Task UpsertApiRootAsync(ApiRoot root, CancellationToken ct = default);
+
+    /// <summary>All API roots, by name.</summary>
+    Task<IReadOnlyList<ApiRoot>> ListApiRootsAsync(CancellationToken ct = default);
+
+    /// <summary>Adds a collection.</summary>
+    Task AddCollectionAsync(TaxiiCollection collection, CancellationToken ct = default);
+
+    /// <summary>Collections of an API root (all roots when null), in a stable order.</summary>
+    Task<IReadOnlyList<TaxiiCollection>> ListCollectionsAsync(string? apiRoot, CancellationToken ct = default);
+
+    /// <summary>One collection by id or alias.</summary>
+    Task<TaxiiCollection?> GetCollectionAsync(string idOrAlias, CancellationToken ct = default);
+
+    /// <summary>Sets what an organization may do with a collection.</summary>
+    Task GrantAsync(Grant grant, CancellationToken ct = default);
+
+    /// <summary>The grants of an organization.</summary>
+    Task<IReadOnlyList<Grant>> ListGrantsAsync(string? orgId, CancellationToken ct = default);
+
+    /// <summary>
+    /// Adds objects to a collection in one transaction. Each gets a date_added strictly later than any before it in the
+    /// collection. An exact version already present is a duplicate, not an error.
+    /// </summary>
+    Task<IReadOnlyList<AddResult>> AddObjectsAsync(string collectionId, IReadOnlyList<StixObject> objects, CancellationToken ct = default);
+
+    /// <summary>Reads objects in date_added order.</summary>
+    Task<Page<StoredObject>> QueryObjectsAsync(ObjectQuery query, CancellationToken ct = default);
+
+    /// <summary>Deletes the matching versions of one object; returns how many were removed.</summary>
+    Task<int> DeleteObjectAsync(string collectionId, string objectId, VersionFilter versions, IReadOnlyList<string>? specVersions, CancellationToken ct = default);
+
+    /// <summary>Stores or replaces a status resource.</summary>
+    Task SaveStatusAsync(StatusRecord status, CancellationToken ct = default);
+
+    /// <summary>Reads a status resource.</summary>
+    Task<StatusRecord?> GetStatusAsync(string id, CancellationToken ct = default);
+
+    /// <summary>Stores a status (pending) and the envelope it tracks in one transaction.</summary>
+    Task AcceptEnvelopeAsync(StatusRecord status, PendingEnvelope envelope, CancellationToken ct = default);
+
+    /// <summary>Envelopes acknowledged but not yet applied, oldest first.</summary>
+    Task<IReadOnlyList<PendingEnvelope>> ListPendingEnvelopesAsync(CancellationToken ct = default);
+
+    /// <summary>
+    /// Applies a pending envelope: adds its objects, saves the final status and deletes the envelope, all in one
+    /// transaction.
+    /// </summary>
+    Task<IReadOnlyList<AddResult>> CompleteEnvelopeAsync(PendingEnvelope envelope, IReadOnlyList<StixObject> objects, Func<IReadOnlyList<AddResult>, StatusRecord> finalStatus, CancellationToken ct = default);
+}

@@ -1,0 +1,78 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Perisai.Storage.Sql;
+
+namespace Perisai.Storage.Sqlite;
+
+/// <summary>
+/// The embedded default store: one SQLite database file in the data directory, in WAL mode (readers never wait for
+/// the writer) with synchronous=FULL, so a commit is on disk before a write is acknowledged.
+/// </summary>
+public sealed class SqliteStore : SqlStore
+{
+    private readonly string _connectionString;
+
+    /// <summary>Opens (creating if needed) <c>perisai.db</c> in <paramref name="dataDirectory"/>.</summary>
+    public SqliteStore(string dataDirectory, TimeProvider time) : base(time)
+    {
+        Directory.CreateDirectory(dataDirectory);
+        DatabasePath = Path.GetFullPath(Path.Combine(dataDirectory, "perisai.db"));
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = DatabasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            // Seconds a statement waits for the write lock before it fails (SQLITE_BUSY).
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    /// <summary>The database file.</summary>
+    public string DatabasePath { get; }
+
+    /// <inheritdoc />
+    protected override string ForUpdate => "";
+
+    /// <inheritdoc />
+    protected override string InList(string column, string parameter) => $"{column} IN @{parameter}";
+
+    /// <inheritdoc />
+    public override async Task MigrateAsync(CancellationToken ct = default)
+    {
+        await using (var conn = await OpenAsync(ct).ConfigureAwait(false))
+        await using (var cmd = conn.CreateCommand())
+        {
+            // WAL is a property of the database file and persists once set.
+            cmd.CommandText = "PRAGMA journal_mode = WAL;";
+            await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+        await base.MigrateAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    protected override async Task<DbConnection> OpenAsync(CancellationToken ct)
+    {
+        var conn = new SqliteConnection(_connectionString);
+        await conn.OpenAsync(ct).ConfigureAwait(false);
+        await using var cmd = conn.CreateCommand();
+        // FULL: the WAL is synced at every commit, so an acknowledged write survives a crash of the machine, not only
+        // of the process. foreign_keys is per connection in SQLite.
+        cmd.CommandText = "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
+        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        return conn;
+    }
+
+    /// <inheritdoc />
+    protected override Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct) =>
+        // BEGIN IMMEDIATE (deferred: false): take the write lock now rather than on the first write, so two writers
+        // cannot both read last_added and deadlock on the upgrade.
+        Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
+
+    /// <inheritdoc />
+    public override ValueTask DisposeAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        return base.DisposeAsync();
+    }
+}
