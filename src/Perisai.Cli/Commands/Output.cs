@@ -1,0 +1,40 @@
+using System.Text.Json;
+using Spectre.Console;
+
+namespace Perisai.Cli.Commands;
+
+/// <summary>Prints results as a table for people or as JSON for scripts (<c>--json</c>).</summary>
+internal static class Output
+{
+    public static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public static void Print<T>(bool json, IReadOnlyList<T> rows, params (string Header, Func<T, string?> Value)[] columns)
+    {
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(rows, JsonOptions));
+            return;
+        }
+        var table = new Table().Border(TableBorder.Rounded);
+        foreach (var (header, _) in columns)
+        {
+            table.AddColumn(header);
+        }
+        foreach (var row in rows)
+        {
+            table.AddRow([.. columns.Select(c => Markup.Escape(c.Value(row) ?? ""))]);
+        }
+        AnsiConsole.Write(table);
+    }
+
+    public static void PrintOne<T>(bool json, T value, string text)
+    {
+        Console.WriteLine(json ? JsonSerializer.Serialize(value, JsonOptions) : text);
+    }
+
+    public static int Fail(string verb, string message)
+    {
+        Console.Error.WriteLine($"perisai {verb}: {message}");
+        return 1;
+    }
+}

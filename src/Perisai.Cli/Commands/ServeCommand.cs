@@ -1,0 +1,81 @@
+using System.CommandLine;
+using Perisai.Cli.Demo;
+using Microsoft.Extensions.Hosting;
+using Perisai.Server;
+
+namespace Perisai.Cli.Commands;
+
+/// <summary><c>perisai serve</c>: runs the node.</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var store = new StoreOptions();
+        var urls = new Option<string[]>("--urls")
+        {
+            Description = "Addresses to listen on; plain http:// only on loopback unless --allow-insecure-http.",
+            DefaultValueFactory = _ => ["http://127.0.0.1:8021"],
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var demo = new Option<bool>("--demo") { Description = "Load the demonstration community and intelligence (idempotent)." };
+        var cert = new Option<string?>("--cert") { Description = "TLS certificate: a PEM file (with --cert-key KEYFILE) or a PFX file (with --cert-key PASSWORD)." };
+        var certKey = new Option<string?>("--cert-key") { Description = "PEM private key file, or PFX password." };
+        var insecure = new Option<bool>("--allow-insecure-http") { Description = "Allow plain HTTP on non-loopback addresses (only behind a TLS proxy)." };
+        var maxBody = new Option<long>("--max-content-length")
+        {
+            Description = "Largest request body in bytes (advertised as max_content_length).",
+            DefaultValueFactory = _ => new NodeOptions().MaxContentLength,
+        };
+        var command = new Command("serve", """
+            Run the node: TAXII 2.1 on the given addresses, SQLite in --data unless --postgres is given.
+            On first start it creates an administrator account and prints its API key once.
+
+            Examples:
+              perisai serve --demo
+              perisai serve --data /var/lib/perisai --urls https://0.0.0.0:8443 --cert node.pem --cert-key node.key
+              perisai serve --postgres "Host=127.0.0.1;Username=perisai;Password=...;Database=perisai"
+            """)
+        { urls, demo, cert, certKey, insecure, maxBody };
+        store.AddTo(command);
+        command.SetAction(async (parse, ct) =>
+        {
+            var options = new NodeOptions
+            {
+                CertificatePath = parse.GetValue(cert),
+                CertificateKey = parse.GetValue(certKey),
+                AllowInsecureHttp = parse.GetValue(insecure),
+                MaxContentLength = parse.GetValue(maxBody),
+            };
+            string[] addresses = parse.GetValue(urls)!;
+            if (NodeHost.CheckUrls(addresses, options) is { } problem)
+            {
+                await Console.Error.WriteLineAsync($"perisai serve: {problem}").ConfigureAwait(false);
+                return 2;
+            }
+            await using var s = await store.OpenAsync(parse, ct).ConfigureAwait(false);
+            string? adminKey = await Bootstrap.EnsureAsync(s, ct).ConfigureAwait(false);
+            if (adminKey is not null)
+            {
+                Console.WriteLine($"Administrator account '{Bootstrap.AdminAccount}' created. Its API key is shown once; keep it safe:");
+                Console.WriteLine($"  PERISAI_KEY={adminKey}");
+            }
+            if (parse.GetValue(demo))
+            {
+                var loaded = await DemoData.LoadAsync(s, ct).ConfigureAwait(false);
+                Console.WriteLine(loaded.Count == 0
+                    ? "Demo data already present."
+                    : $"Demo data loaded: {loaded.Count} accounts with keys:");
+                foreach (var (account, key) in loaded)
+                {
+                    Console.WriteLine($"  {account,-12} {key}");
+                }
+            }
+            Console.WriteLine($"Store: {store.Describe(parse)}");
+            await using var app = NodeHost.Build(s, options, TimeProvider.System, addresses);
+            await app.StartAsync(ct).ConfigureAwait(false);
+            await app.WaitForShutdownAsync(ct).ConfigureAwait(false);
+            return 0;
+        });
+        return command;
+    }
+}

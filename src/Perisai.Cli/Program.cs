@@ -1,0 +1,15 @@
+using System.CommandLine;
+using Perisai.Cli.Commands;
+
+var root = new RootCommand("Perisai: a STIX 2.1 / TAXII 2.1 threat-intelligence node for national CERTs.")
+{
+    ServeCommand.Create(),
+    ProvisionCommands.Org(),
+    ProvisionCommands.Key(),
+    ProvisionCommands.Collection(),
+    ProvisionCommands.ApiRoot(),
+    BundleCommands.Import(),
+    BundleCommands.Export(),
+    BundleCommands.Validate(),
+};
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Http;
+using Perisai.Server.Auth;
+using Perisai.Server.Ingest;
+using Perisai.Server.Taxii;
+using Perisai.Storage;
+
+namespace Perisai.Server;
+
+/// <summary>What every TAXII handler needs, resolved once per node.</summary>
+public sealed class NodeServices(IStixStore store, NodeOptions options, TimeProvider time, EnvelopeIngestor ingestor)
+{
+    private readonly Authenticator _authenticator = new(store);
+
+    /// <summary>The store.</summary>
+    public IStixStore Store { get; } = store;
+
+    /// <summary>The node's settings.</summary>
+    public NodeOptions Options { get; } = options;
+
+    /// <summary>The clock.</summary>
+    public TimeProvider Time { get; } = time;
+
+    /// <summary>Envelope ingestion.</summary>
+    public EnvelopeIngestor Ingestor { get; } = ingestor;
+
+    /// <summary>Authenticates the request and negotiates its response type, or throws the TAXII problem (401, 406).</summary>
+    public async Task<(Caller Caller, string MediaType)> BeginAsync(HttpContext context, bool allowStix = false)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var caller = await _authenticator.AuthenticateAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        string mediaType = MediaTypes.Negotiate(context.Request, allowStix)
+            ?? throw new TaxiiException(406, TaxiiMessages.NotAcceptable, TaxiiMessages.NotAcceptableDetail);
+        return (caller, mediaType);
+    }
+
+    /// <summary>The API root, or 404.</summary>
+    public async Task<ApiRoot> RootAsync(string name, CancellationToken ct) =>
+        (await Store.ListApiRootsAsync(ct).ConfigureAwait(false)).FirstOrDefault(r => r.Name == name)
+        ?? throw TaxiiException.NotFound(TaxiiMessages.NoApiRoot);
+
+    /// <summary>A collection of the API root that the caller may see, or 404 (existence is not revealed).</summary>
+    public async Task<TaxiiCollection> CollectionAsync(string root, string id, Caller caller, CancellationToken ct)
+    {
+        await RootAsync(root, ct).ConfigureAwait(false);
+        var c = await Store.GetCollectionAsync(id, ct).ConfigureAwait(false);
+        if (c is null || c.ApiRoot != root || c.Id != id || !caller.CanSee(c.Id))
+        {
+            throw TaxiiException.NotFound(TaxiiMessages.NoCollection);
+        }
+        return c;
+    }
+}

@@ -1,0 +1,197 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Perisai.Server.Auth;
+using Perisai.Storage;
+using Perisai.Storage.Sql;
+
+namespace Perisai.Server.Taxii;
+
+/// <summary>
+/// The object endpoints of a collection: manifest (TAXII 2.1 §5.3), get objects (§5.4), add objects (§5.5), get an
+/// object (§5.6), delete an object (§5.7) and its versions (§5.8).
+/// </summary>
+public static class ObjectsEndpoints
+{
+    /// <summary>Maps the endpoints.</summary>
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/{root}/collections/{id}/manifest/", GetManifest);
+        app.MapGet("/{root}/collections/{id}/objects/", GetObjects);
+        app.MapPost("/{root}/collections/{id}/objects/", AddObjects);
+        app.MapGet("/{root}/collections/{id}/objects/{objectId}/", GetObject);
+        app.MapDelete("/{root}/collections/{id}/objects/{objectId}/", DeleteObject);
+        app.MapGet("/{root}/collections/{id}/objects/{objectId}/versions/", GetVersions);
+    }
+
+    private static async Task<IResult> GetObjects(HttpContext context, string root, string id, NodeServices node)
+    {
+        var (caller, mediaType, c) = await ReadableAsync(context, root, id, node).ConfigureAwait(false);
+        var filters = QueryFilters.Parse(context.Request.Query);
+        var page = await QueryAsync(node, c.Id, filters, context.RequestAborted).ConfigureAwait(false);
+        return Envelope(mediaType, page, "objects", (w, o) => w.WriteRawValue(o.Json, skipInputValidation: true));
+    }
+
+    private static async Task<IResult> GetManifest(HttpContext context, string root, string id, NodeServices node)
+    {
+        var (_, mediaType, c) = await ReadableAsync(context, root, id, node).ConfigureAwait(false);
+        var filters = QueryFilters.Parse(context.Request.Query);
+        var page = await QueryAsync(node, c.Id, filters, context.RequestAborted).ConfigureAwait(false);
+        return Envelope(MediaTypes.Taxii == mediaType ? mediaType : MediaTypes.Taxii, page, "objects", (w, o) =>
+        {
+            // §5.3.1 manifest-record.
+            w.WriteStartObject();
+            w.WriteString("id", o.Id);
+            w.WriteString("date_added", SqlStore.FormatMicros(o.DateAdded));
+            w.WriteString("version", o.Version);
+            w.WriteString("media_type", MediaTypes.Stix);
+            w.WriteEndObject();
+        });
+    }
+
+    private static async Task<IResult> GetObject(HttpContext context, string root, string id, string objectId, NodeServices node)
+    {
+        var (_, mediaType, c) = await ReadableAsync(context, root, id, node).ConfigureAwait(false);
+        var filters = QueryFilters.Parse(context.Request.Query) with { Ids = [objectId], Types = null };
+        await RequireObjectAsync(node, c.Id, objectId, context.RequestAborted).ConfigureAwait(false);
+        var page = await QueryAsync(node, c.Id, filters, context.RequestAborted).ConfigureAwait(false);
+        return Envelope(mediaType, page, "objects", (w, o) => w.WriteRawValue(o.Json, skipInputValidation: true));
+    }
+
+    private static async Task<IResult> GetVersions(HttpContext context, string root, string id, string objectId, NodeServices node)
+    {
+        var (_, mediaType, c) = await ReadableAsync(context, root, id, node).ConfigureAwait(false);
+        var filters = QueryFilters.Parse(context.Request.Query) with { Ids = [objectId], Types = null, Versions = VersionFilter.Every };
+        await RequireObjectAsync(node, c.Id, objectId, context.RequestAborted).ConfigureAwait(false);
+        var page = await QueryAsync(node, c.Id, filters, context.RequestAborted).ConfigureAwait(false);
+        // §5.8.1 versions resource: a list of version strings, in date_added order.
+        return Envelope(MediaTypes.Taxii, page, "versions", (w, o) => w.WriteStringValue(o.Version));
+    }
+
+    private static async Task<IResult> DeleteObject(HttpContext context, string root, string id, string objectId, NodeServices node)
+    {
+        var (caller, mediaType) = await node.BeginAsync(context).ConfigureAwait(false);
+        var c = await node.CollectionAsync(root, id, caller, context.RequestAborted).ConfigureAwait(false);
+        if (!caller.CanWrite(c.Id) || !caller.CanRead(c.Id))
+        {
+            // §5.7: deleting needs both rights.
+            throw TaxiiException.Forbidden(TaxiiMessages.NoWrite);
+        }
+        var filters = QueryFilters.Parse(context.Request.Query);
+        int removed = await node.Store.DeleteObjectAsync(c.Id, objectId, filters.Versions, filters.SpecVersions, context.RequestAborted).ConfigureAwait(false);
+        if (removed == 0)
+        {
+            throw TaxiiException.NotFound(TaxiiMessages.NoObject);
+        }
+        return new TaxiiResult(200, mediaType, w => { w.WriteStartObject(); w.WriteEndObject(); });
+    }
+
+    private static async Task<IResult> AddObjects(HttpContext context, string root, string id, NodeServices node)
+    {
+        var (caller, mediaType) = await node.BeginAsync(context).ConfigureAwait(false);
+        var c = await node.CollectionAsync(root, id, caller, context.RequestAborted).ConfigureAwait(false);
+        if (!caller.CanWrite(c.Id))
+        {
+            throw TaxiiException.Forbidden(TaxiiMessages.NoWrite);
+        }
+        if (!MediaTypes.IsTaxiiContent(context.Request))
+        {
+            throw new TaxiiException(415, TaxiiMessages.UnsupportedMediaType, TaxiiMessages.UnsupportedMediaTypeDetail);
+        }
+        byte[] body = await ReadBodyAsync(context.Request, node.Options.MaxContentLength).ConfigureAwait(false);
+        var status = await node.Ingestor.SubmitAsync(root, c.Id, caller.Account.Id, body, context.RequestAborted).ConfigureAwait(false);
+        return new TaxiiResult(202, MediaTypes.Taxii, w => DiscoveryEndpoints.WriteStatus(w, status));
+    }
+
+    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, long max)
+    {
+        if (request.ContentLength > max)
+        {
+            throw new TaxiiException(413, TaxiiMessages.TooLarge, TaxiiMessages.TooLargeDetail(max));
+        }
+        using var buffer = new MemoryStream(request.ContentLength is { } n ? (int)Math.Min(n, max) : 64 * 1024);
+        byte[] chunk = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > max)
+            {
+                throw new TaxiiException(413, TaxiiMessages.TooLarge, TaxiiMessages.TooLargeDetail(max));
+            }
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    private static async Task<(Caller, string, TaxiiCollection)> ReadableAsync(HttpContext context, string root, string id, NodeServices node)
+    {
+        var (caller, mediaType) = await node.BeginAsync(context, allowStix: true).ConfigureAwait(false);
+        var c = await node.CollectionAsync(root, id, caller, context.RequestAborted).ConfigureAwait(false);
+        if (!caller.CanRead(c.Id))
+        {
+            throw TaxiiException.Forbidden(TaxiiMessages.NoRead);
+        }
+        return (caller, mediaType, c);
+    }
+
+    private static async Task RequireObjectAsync(NodeServices node, string collectionId, string objectId, CancellationToken ct)
+    {
+        var any = await node.Store.QueryObjectsAsync(new ObjectQuery(collectionId) { Ids = [objectId], Versions = VersionFilter.Every, Limit = 1 }, ct).ConfigureAwait(false);
+        if (any.Items.Count == 0)
+        {
+            throw TaxiiException.NotFound(TaxiiMessages.NoObject);
+        }
+    }
+
+    private static Task<Page<StoredObject>> QueryAsync(NodeServices node, string collectionId, QueryFilters f, CancellationToken ct)
+    {
+        int limit = Math.Min(f.Limit ?? node.Options.DefaultPageSize, node.Options.MaxPageSize);
+        long? after = (f.AddedAfter, f.Next) switch
+        {
+            (null, null) => null,
+            ({ } a, null) => a,
+            (null, { } n) => n,
+            ({ } a, { } n) => Math.Max(a, n),
+        };
+        return node.Store.QueryObjectsAsync(new ObjectQuery(collectionId)
+        {
+            AddedAfter = after,
+            Ids = f.Ids,
+            Types = f.Types,
+            Versions = f.Versions,
+            SpecVersions = f.SpecVersions,
+            Limit = limit,
+        }, ct);
+    }
+
+    private static TaxiiResult Envelope(string mediaType, Page<StoredObject> page, string listName, Action<Utf8JsonWriter, StoredObject> item)
+    {
+        var headers = new List<(string, string)>();
+        if (page.Items.Count > 0)
+        {
+            // §3.2: every 200 response of these endpoints carries the date_added of its first and last object.
+            headers.Add(("X-TAXII-Date-Added-First", SqlStore.FormatMicros(page.Items[0].DateAdded)));
+            headers.Add(("X-TAXII-Date-Added-Last", SqlStore.FormatMicros(page.Items[^1].DateAdded)));
+        }
+        return new TaxiiResult(200, mediaType, w =>
+        {
+            w.WriteStartObject();
+            w.WriteBoolean("more", page.More);
+            if (page.More && page.Items.Count > 0)
+            {
+                w.WriteString("next", Cursor.Encode(page.Items[^1].DateAdded));
+            }
+            if (page.Items.Count > 0)
+            {
+                w.WriteStartArray(listName);
+                foreach (var o in page.Items)
+                {
+                    item(w, o);
+                }
+                w.WriteEndArray();
+            }
+            w.WriteEndObject();
+        }, headers);
+    }
+}
