@@ -47,7 +47,7 @@ public sealed class TaxiiException : Exception
         {
             context.Response.Headers.WWWAuthenticate = "Bearer realm=\"perisai\", Basic realm=\"perisai\", charset=\"UTF-8\"";
         }
-        await using var w = new Utf8JsonWriter(context.Response.Body, new JsonWriterOptions { Encoder = TaxiiJson.Encoder });
+        await using var w = new Utf8JsonWriter(context.Response.BodyWriter, new JsonWriterOptions { Encoder = TaxiiJson.Encoder });
         w.WriteStartObject();
         w.WriteString("title", Title);
         w.WriteString("description", Description);

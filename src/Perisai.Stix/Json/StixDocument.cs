@@ -70,7 +70,7 @@ public static class StixDocument
         }
         catch (JsonException ex)
         {
-            bool tooDeep = ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase);
+            bool tooDeep = ex.Message.Contains("maximum configured depth", StringComparison.OrdinalIgnoreCase);
             string where = ex.LineNumber is { } line ? $" (line {line + 1}, byte {ex.BytePositionInLine + 1})" : "";
             var error = tooDeep
                 ? new StixError(ErrorCodes.TooDeep, "$", ErrorCodes.Depth(MaxDepth) + where)
