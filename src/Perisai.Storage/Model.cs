@@ -68,6 +68,13 @@ public sealed record ObjectQuery(string CollectionId)
 
     /// <summary>Most objects to return.</summary>
     public int Limit { get; init; } = 1000;
+
+    /// <summary>
+    /// The reader's sharing filter: only objects whose strictest TLP level (<see cref="Perisai.Stix.Markings.TlpLevel"/>)
+    /// is in this set. Null means no restriction. Applied inside the query, before paging, so a page is never short
+    /// because of what the reader may not see and <c>more</c>/<c>next</c> stay exact.
+    /// </summary>
+    public IReadOnlyList<Perisai.Stix.Markings.TlpLevel>? VisibleTlp { get; init; }
 }
 
 /// <summary>A page of results and whether more follow.</summary>

@@ -182,3 +182,72 @@ public sealed class EndToEndTests
         Assert.Equal(ids.Count, present.Count);
     }
 }
+
+/// <summary>TLS as TAXII 2.1 §8.2.2 requires: a configured certificate, TLS 1.2 or later.</summary>
+public sealed class HttpsTests
+{
+    [Fact]
+    public async Task Serve_WithCertificate_AnswersOverTls12OrLater()
+    {
+        string dir = PerisaiProcess.TempDir();
+        string pfx = Path.Combine(dir, "node.pfx");
+        string thumbprint;
+        using (var key = System.Security.Cryptography.RSA.Create(2048))
+        {
+            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=127.0.0.1", key,
+                System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+            var san = new System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder();
+            san.AddIpAddress(IPAddress.Loopback);
+            request.CertificateExtensions.Add(san.Build());
+            var now = TimeProvider.System.GetUtcNow();
+            using var cert = request.CreateSelfSigned(now.AddDays(-1), now.AddDays(1));
+            thumbprint = cert.Thumbprint;
+            await File.WriteAllBytesAsync(pfx, cert.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, "test"));
+        }
+        int port = PerisaiProcess.FreePort();
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in (string[])[PerisaiProcess.Dll, "serve", "--data", Path.Combine(dir, "data"), "--urls", $"https://127.0.0.1:{port}", "--cert", pfx, "--cert-key", "test"])
+        {
+            psi.ArgumentList.Add(a);
+        }
+        using var process = Process.Start(psi)!;
+        try
+        {
+            string? key = null;
+            while (await process.StandardOutput.ReadLineAsync() is { } line)
+            {
+                if (line.Contains("PERISAI_KEY=", StringComparison.Ordinal))
+                {
+                    key = line.Trim()["PERISAI_KEY=".Length..];
+                }
+                if (line.Contains("Now listening", StringComparison.Ordinal))
+                {
+                    break;
+                }
+            }
+            System.Security.Authentication.SslProtocols negotiated = default;
+            using var handler = new SocketsHttpHandler
+            {
+                SslOptions = new System.Net.Security.SslClientAuthenticationOptions
+                {
+                    // Trust exactly the self-signed certificate this test made, and note the protocol agreed.
+                    RemoteCertificateValidationCallback = (sender, certificate, _, _) =>
+                    {
+                        negotiated = ((System.Net.Security.SslStream)sender).SslProtocol;
+                        return certificate is System.Security.Cryptography.X509Certificates.X509Certificate2 c && c.Thumbprint == thumbprint;
+                    },
+                },
+            };
+            using var client = new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{port}") };
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+            var response = await client.GetAsync("/taxii2/");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.True(negotiated >= System.Security.Authentication.SslProtocols.Tls12, $"negotiated {negotiated}");
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+}

@@ -178,6 +178,29 @@ public abstract class StoreContract<TFactory> : IAsyncLifetime where TFactory : 
     }
 
     [Fact]
+    public async Task QueryObjects_SharingFilter_IsAppliedBeforePaging()
+    {
+        SkipIfUnavailable();
+        string Marked(string id, string marking) => Indicator(id, "2026-01-01T00:00:00.000Z").Json.Replace("\"revoked\":false", $"\"object_marking_refs\":[\"{marking}\"]", StringComparison.Ordinal);
+        var objs = new List<StixObject>();
+        for (int i = 0; i < 10; i++)
+        {
+            // Alternate RED and CLEAR: a filter applied after paging would return short pages.
+            string json = Marked($"indicator--{Guid.NewGuid()}", i % 2 == 0 ? Perisai.Stix.Markings.TlpMarkings.Red : Perisai.Stix.Markings.TlpMarkings.Clear);
+            using var doc = JsonDocument.Parse(json);
+            objs.Add(StixObject.FromJson(doc.RootElement));
+        }
+        await Store.AddObjectsAsync("c1", objs);
+        var page = await Store.QueryObjectsAsync(new ObjectQuery("c1") { Limit = 3, VisibleTlp = [Perisai.Stix.Markings.TlpLevel.Clear] });
+        Assert.Equal(3, page.Items.Count);
+        Assert.True(page.More);
+        Assert.All(page.Items, i => Assert.Contains(Perisai.Stix.Markings.TlpMarkings.Clear, i.Json, StringComparison.Ordinal));
+        var all = await Store.QueryObjectsAsync(new ObjectQuery("c1") { Limit = 100, VisibleTlp = [Perisai.Stix.Markings.TlpLevel.Clear] });
+        Assert.Equal(5, all.Items.Count);
+        Assert.False(all.More);
+    }
+
+    [Fact]
     public async Task AddObjects_UnknownCollection_Throws()
     {
         SkipIfUnavailable();

@@ -26,6 +26,11 @@ internal static class ServeCommand
             Description = "Largest request body in bytes (advertised as max_content_length).",
             DefaultValueFactory = _ => new NodeOptions().MaxContentLength,
         };
+        var maxPage = new Option<int>("--max-page-size")
+        {
+            Description = "Most objects in one TAXII response, whatever the client's limit.",
+            DefaultValueFactory = _ => new NodeOptions().MaxPageSize,
+        };
         var command = new Command("serve", """
             Run the node: TAXII 2.1 on the given addresses, SQLite in --data unless --postgres is given.
             On first start it creates an administrator account and prints its API key once.
@@ -35,7 +40,7 @@ internal static class ServeCommand
               perisai serve --data /var/lib/perisai --urls https://0.0.0.0:8443 --cert node.pem --cert-key node.key
               perisai serve --postgres "Host=127.0.0.1;Username=perisai;Password=...;Database=perisai"
             """)
-        { urls, demo, cert, certKey, insecure, maxBody };
+        { urls, demo, cert, certKey, insecure, maxBody, maxPage };
         store.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
@@ -45,7 +50,14 @@ internal static class ServeCommand
                 CertificateKey = parse.GetValue(certKey),
                 AllowInsecureHttp = parse.GetValue(insecure),
                 MaxContentLength = parse.GetValue(maxBody),
+                MaxPageSize = parse.GetValue(maxPage),
             };
+            if (options.MaxContentLength < 1024 || options.MaxPageSize < 1)
+            {
+                await Console.Error.WriteLineAsync("perisai serve: --max-content-length must be at least 1024 and --max-page-size at least 1.").ConfigureAwait(false);
+                return 2;
+            }
+            options.DefaultPageSize = Math.Min(options.DefaultPageSize, options.MaxPageSize);
             string[] addresses = parse.GetValue(urls)!;
             if (NodeHost.CheckUrls(addresses, options) is { } problem)
             {

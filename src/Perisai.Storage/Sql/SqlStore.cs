@@ -294,6 +294,11 @@ public abstract class SqlStore : IStixStore
             sql.Append(" AND ").Append(InList("spec_version", "sv"));
             p.Add("sv", sv);
         }
+        if (query.VisibleTlp is { } visible)
+        {
+            sql.Append(" AND ").Append(InList("tlp", "tlp"));
+            p.Add("tlp", visible.Select(l => (long)l).ToArray());
+        }
         sql.Append(" ORDER BY date_added LIMIT @limit");
         p.Add("limit", query.Limit + 1);
         var rows = await QueryAsync<ObjectRow>(sql.ToString(), p, ct).ConfigureAwait(false);
