@@ -83,6 +83,15 @@ public abstract class StoreContract<TFactory> : IAsyncLifetime where TFactory : 
     }
 
     [Fact]
+    public async Task AddObjects_SameVersionTwiceInOneBatch_SecondIsDuplicate()
+    {
+        SkipIfUnavailable();
+        var r = await Store.AddObjectsAsync("c1", [Indicator(A, "2026-01-01T00:00:00.000Z"), Indicator(A, "2026-01-01T00:00:00.000Z"), Indicator(A, "2026-02-01T00:00:00.000Z")]);
+        Assert.Equal([AddOutcome.Added, AddOutcome.Duplicate, AddOutcome.Added], r.Select(x => x.Outcome));
+        Assert.Equal("2026-02-01T00:00:00.000Z", Assert.Single((await Store.QueryObjectsAsync(new ObjectQuery("c1"))).Items).Version);
+    }
+
+    [Fact]
     public async Task QueryObjects_VersionFilters_SelectFirstLastAllAndExact()
     {
         SkipIfUnavailable();

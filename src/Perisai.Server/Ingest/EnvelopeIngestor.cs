@@ -24,29 +24,34 @@ public sealed class EnvelopeIngestor(IStixStore store, NodeOptions options, Time
 
     internal ChannelReader<PendingEnvelope> Queue => _queue.Reader;
 
-    /// <summary>Validates and stores (or queues) an envelope; returns its status.</summary>
+    /// <summary>
+    /// Validates and stores a small envelope, or stores a large one whole and queues it; returns its status. A body that
+    /// is not an envelope at all is refused at once (400/422) and nothing is stored.
+    /// </summary>
     public async Task<StatusRecord> SubmitAsync(string apiRoot, string collectionId, string accountId, byte[] body, CancellationToken ct)
     {
-        var checkedEnvelope = Check(body);
+        using var doc = Parse(body);
         string statusId = Guid.NewGuid().ToString();
         long now = (time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / 10;
-        var status = new StatusRecord(statusId, apiRoot, collectionId, accountId, "pending", now, checkedEnvelope.Total, 0,
-            checkedEnvelope.Failures.Count, checkedEnvelope.Valid.Count, "");
+        var status = new StatusRecord(statusId, apiRoot, collectionId, accountId, "pending", now, doc.Objects.Count, 0, 0, doc.Objects.Count, "");
 
-        if (checkedEnvelope.Valid.Count <= options.SynchronousIngestLimit)
+        if (doc.Objects.Count <= options.SynchronousIngestLimit)
         {
-            var results = await store.AddObjectsAsync(collectionId, checkedEnvelope.Valid, ct).ConfigureAwait(false);
-            status = Final(status, checkedEnvelope.Failures, results);
+            var intake = Check(doc);
+            var results = await store.AddObjectsAsync(collectionId, intake.Valid, ct).ConfigureAwait(false);
+            status = Final(status, intake.Failures, results);
             await store.SaveStatusAsync(status, ct).ConfigureAwait(false);
             Log.EnvelopeApplied(logger, statusId, collectionId, status.SuccessCount, status.FailureCount);
             return status;
         }
 
-        var pendings = checkedEnvelope.Valid.Select(o => new StatusDetail(o.Id, o.Version?.Text ?? "")).ToList();
-        status = status with { Details = Details([], checkedEnvelope.Failures, pendings) };
+        // Large: acknowledge as soon as the envelope is durably stored. Validation runs once, in the background, and
+        // its failures are reported in the final status.
+        var pendings = doc.Objects.Select((o, i) => new StatusDetail(Str(o, "id") ?? $"(objects[{i}] without id)", Str(o, "modified") ?? Str(o, "created") ?? "")).ToList();
+        status = status with { Details = Details([], [], pendings) };
         var envelope = new PendingEnvelope(statusId, collectionId, Encoding.UTF8.GetString(body));
         await store.AcceptEnvelopeAsync(status, envelope, ct).ConfigureAwait(false);
-        Log.EnvelopeQueued(logger, statusId, collectionId, checkedEnvelope.Valid.Count);
+        Log.EnvelopeQueued(logger, statusId, collectionId, doc.Objects.Count);
         await _queue.Writer.WriteAsync(envelope, ct).ConfigureAwait(false);
         return status;
     }
@@ -54,32 +59,41 @@ public sealed class EnvelopeIngestor(IStixStore store, NodeOptions options, Time
     /// <summary>Queues an envelope found pending at start (accepted before a restart).</summary>
     internal ValueTask ResumeAsync(PendingEnvelope envelope, CancellationToken ct) => _queue.Writer.WriteAsync(envelope, ct);
 
-    /// <summary>Applies a pending envelope in one transaction with its final status.</summary>
+    /// <summary>Validates and applies a pending envelope in one transaction with its final status.</summary>
     internal async Task ApplyAsync(PendingEnvelope envelope, CancellationToken ct)
     {
         var status = await store.GetStatusAsync(envelope.StatusId, ct).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Status {envelope.StatusId} of a pending envelope is missing.");
-        var checkedEnvelope = Check(Encoding.UTF8.GetBytes(envelope.Body));
-        await store.CompleteEnvelopeAsync(envelope, checkedEnvelope.Valid, results => Final(status, checkedEnvelope.Failures, results), ct).ConfigureAwait(false);
-        Log.EnvelopeApplied(logger, envelope.StatusId, envelope.CollectionId, checkedEnvelope.Valid.Count, checkedEnvelope.Failures.Count);
+        using var doc = Parse(Encoding.UTF8.GetBytes(envelope.Body));
+        var intake = Check(doc);
+        await store.CompleteEnvelopeAsync(envelope, intake.Valid, results => Final(status, intake.Failures, results), ct).ConfigureAwait(false);
+        Log.EnvelopeApplied(logger, envelope.StatusId, envelope.CollectionId, intake.Valid.Count, intake.Failures.Count);
     }
 
-    private sealed record CheckedEnvelope(int Total, List<StixObject> Valid, List<StatusDetail> Failures);
+    private sealed record CheckedEnvelope(List<StixObject> Valid, List<StatusDetail> Failures);
 
-    /// <summary>Parses and validates; a document that is not an envelope at all is a 400/422 for the whole request.</summary>
-    private static CheckedEnvelope Check(byte[] body)
+    /// <summary>Parses the body; a document that is not an envelope (or bundle) is a 400/422 for the whole request.</summary>
+    private static ParsedDocument Parse(byte[] body)
     {
-        using var doc = StixDocument.Parse(body, ContainerKind.Envelope, ContainerKind.Bundle);
+        var doc = StixDocument.Parse(body, ContainerKind.Envelope, ContainerKind.Bundle);
         if (doc.Error is { } e)
         {
+            doc.Dispose();
             int status = e.Code is ErrorCodes.MalformedJson or ErrorCodes.TooDeep ? 400 : 422;
             throw new TaxiiException(status, status == 400 ? TaxiiMessages.BadRequest : TaxiiMessages.Unprocessable, TaxiiMessages.NotJson(e.Message),
                 new Dictionary<string, object?> { ["code"] = e.Code, ["path"] = e.Path });
         }
-        var intake = StixIntake.Check(doc, Guid.NewGuid);
-        var failures = intake.Failures.Select(f => new StatusDetail(f.Id, f.Version, f.Summary())).ToList();
-        return new CheckedEnvelope(intake.Total, [.. intake.Valid], failures);
+        return doc;
     }
+
+    private static CheckedEnvelope Check(ParsedDocument doc)
+    {
+        var intake = StixIntake.Check(doc, Guid.NewGuid);
+        return new CheckedEnvelope([.. intake.Valid], [.. intake.Failures.Select(f => new StatusDetail(f.Id, f.Version, f.Summary()))]);
+    }
+
+    private static string? Str(JsonElement obj, string name) =>
+        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     private static StatusRecord Final(StatusRecord status, List<StatusDetail> failures, IReadOnlyList<AddResult> results)
     {

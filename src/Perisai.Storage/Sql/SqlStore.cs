@@ -188,7 +188,7 @@ public abstract class SqlStore : IStixStore
         long next = Math.Max(NowMicros(), last.Value + 1);
         var results = new List<AddResult>(objects.Count);
 
-        using var select = Command(conn, tx, "SELECT version_key, json, revoked FROM objects WHERE collection_id = @c AND id = @id", "c", "id");
+        var known = await ExistingVersionsAsync(conn, tx, collectionId, objects, ct).ConfigureAwait(false);
         using var clearLast = Command(conn, tx, "UPDATE objects SET is_last = 0 WHERE collection_id = @c AND id = @id AND is_last = 1", "c", "id");
         using var clearFirst = Command(conn, tx, "UPDATE objects SET is_first = 0 WHERE collection_id = @c AND id = @id AND is_first = 1", "c", "id");
         using var insert = Command(conn, tx,
@@ -199,14 +199,10 @@ public abstract class SqlStore : IStixStore
         foreach (var obj in objects)
         {
             ct.ThrowIfCancellationRequested();
-            Set(select, collectionId, obj.Id);
-            var existing = new List<(string Key, string Json, bool Revoked)>();
-            await using (var reader = await select.ExecuteReaderAsync(ct).ConfigureAwait(false))
+            if (!known.TryGetValue(obj.Id, out var existing))
             {
-                while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                {
-                    existing.Add((reader.GetString(0), reader.GetString(1), Convert.ToInt64(reader.GetValue(2)) != 0));
-                }
+                existing = [];
+                known[obj.Id] = existing;
             }
 
             long dateAdded = next;
@@ -257,6 +253,7 @@ public abstract class SqlStore : IStixStore
             Set(insert, collectionId, dateAdded, obj.Id, obj.Type, obj.SpecVersion, versionKey, versionText, isFirst ? 1 : 0, isLast ? 1 : 0,
                 obj.Revoked ? 1 : 0, (int)TlpMarkings.Strictest(obj.MarkingRefs), string.Join(',', obj.MarkingRefs), obj.Json);
             await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            existing.Add((versionKey, obj.Json, obj.Revoked));
             next++;
             results.Add(new AddResult(obj.Id, versionText, AddOutcome.Added));
         }
@@ -264,6 +261,34 @@ public abstract class SqlStore : IStixStore
         await conn.ExecuteAsync(new CommandDefinition("UPDATE collections SET last_added = @last WHERE id = @collectionId",
             new { last = next - 1, collectionId }, tx, cancellationToken: ct)).ConfigureAwait(false);
         return results;
+    }
+
+    /// <summary>
+    /// The versions already stored of every id in a write, read in a few queries rather than one per object: most
+    /// ingested objects are new, and a per-object lookup would double the statements of a bulk import.
+    /// </summary>
+    private async Task<Dictionary<string, List<(string Key, string Json, bool Revoked)>>> ExistingVersionsAsync(
+        DbConnection conn, DbTransaction tx, string collectionId, IReadOnlyList<StixObject> objects, CancellationToken ct)
+    {
+        var known = new Dictionary<string, List<(string, string, bool)>>(StringComparer.Ordinal);
+        // 500 ids per statement stays well under SQLite's default limit of 32,766 bound parameters.
+        foreach (var chunk in objects.Select(o => o.Id).Distinct(StringComparer.Ordinal).Chunk(500))
+        {
+            var p = new DynamicParameters();
+            p.Add("c", collectionId);
+            p.Add("ids", chunk);
+            var rows = await conn.QueryAsync<(string Id, string Key, string Json, long Revoked)>(new CommandDefinition(
+                $"SELECT id, version_key, json, revoked FROM objects WHERE collection_id = @c AND {InList("id", "ids")}", p, tx, cancellationToken: ct)).ConfigureAwait(false);
+            foreach (var r in rows)
+            {
+                if (!known.TryGetValue(r.Id, out var list))
+                {
+                    known[r.Id] = list = [];
+                }
+                list.Add((r.Key, r.Json, r.Revoked != 0));
+            }
+        }
+        return known;
     }
 
     /// <inheritdoc />

@@ -45,6 +45,22 @@ public sealed class EnvelopeIngestionTests
     }
 
     [Fact]
+    public async Task AddObjects_LargeEnvelopeWithInvalidObject_FinalStatusReportsTheFailure()
+    {
+        await using var node = await TestNode.StartAsync(o => o.SynchronousIngestLimit = 2);
+        var client = node.Client(node.AlphaKey);
+        string bad = "{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"indicator--00000000-0000-4000-8000-000000000002\",\"created\":\"2026-01-01T00:00:00.000Z\",\"modified\":\"2026-01-01T00:00:00.000Z\"}";
+        var response = await client.PostAsync("/default/collections/c1/objects/", TestNode.Body($"{{\"objects\":[{Indicators(3)},{bad}]}}"));
+        var status = await TestNode.JsonAsync(response);
+        Assert.Equal(4, status.GetProperty("pending_count").GetInt32());
+        var done = await PollAsync(client, status.GetProperty("id").GetString()!);
+        Assert.Equal(3, done.GetProperty("success_count").GetInt32());
+        Assert.Equal(1, done.GetProperty("failure_count").GetInt32());
+        Assert.Equal(4, done.GetProperty("total_count").GetInt32());
+        Assert.Contains("$.objects[3].pattern", done.GetProperty("failures")[0].GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Start_WithEnvelopeAcknowledgedBeforeACrash_AppliesIt()
     {
         string body = $"{{\"objects\":[{Indicators(3)}]}}";

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace Perisai.Benchmarks;
+
+/// <summary>
+/// Drives a running node over loopback as TAXII clients would: POSTs envelopes until every status is complete, then
+/// pages through the collection. Prints objects/s for both as one JSON line. Used by taxii-throughput.sh.
+/// </summary>
+public static class TaxiiLoad
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        string Arg(string name, string? fallback = null)
+        {
+            int i = Array.IndexOf(args, name);
+            return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback ?? throw new ArgumentException($"missing {name}");
+        }
+        var url = new Uri(Arg("--url"));
+        if (!url.IsLoopback)
+        {
+            // Load is only ever pointed at this machine.
+            Console.Error.WriteLine("load: --url must be a loopback address");
+            return 2;
+        }
+        string key = Arg("--key"), collection = Arg("--collection");
+        int objects = int.Parse(Arg("--objects", "100000"), CultureInfo.InvariantCulture);
+        int batch = int.Parse(Arg("--batch", "5000"), CultureInfo.InvariantCulture);
+        int page = int.Parse(Arg("--page", "10000"), CultureInfo.InvariantCulture);
+        int clients = int.Parse(Arg("--clients", "2"), CultureInfo.InvariantCulture);
+
+        using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromMinutes(10) };
+        http.DefaultRequestHeaders.Accept.ParseAdd("application/taxii+json;version=2.1");
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        string objectsPath = $"/default/collections/{collection}/objects/";
+
+        var envelopes = Enumerable.Range(0, (objects + batch - 1) / batch)
+            .Select(i => Generated.Envelope(i * batch, Math.Min(batch, objects - (i * batch)))).ToList();
+
+        var ingest = Stopwatch.StartNew();
+        var statusIds = new List<string>();
+        await Parallel.ForEachAsync(envelopes, new ParallelOptions { MaxDegreeOfParallelism = clients }, async (body, ct) =>
+        {
+            var content = new ByteArrayContent(body);
+            content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/taxii+json;version=2.1");
+            using var response = await http.PostAsync(objectsPath, content, ct);
+            string text = await response.Content.ReadAsStringAsync(ct);
+            if ((int)response.StatusCode != 202)
+            {
+                throw new InvalidOperationException($"POST answered {(int)response.StatusCode}: {text}");
+            }
+            lock (statusIds)
+            {
+                statusIds.Add(JsonDocument.Parse(text).RootElement.GetProperty("id").GetString()!);
+            }
+        });
+        foreach (string id in statusIds)
+        {
+            while (true)
+            {
+                var s = JsonDocument.Parse(await http.GetStringAsync($"/default/status/{id}/")).RootElement;
+                if (s.GetProperty("status").GetString() == "complete")
+                {
+                    break;
+                }
+                await Task.Delay(20);
+            }
+        }
+        ingest.Stop();
+
+        var read = Stopwatch.StartNew();
+        int count = 0;
+        string next = $"{objectsPath}?limit={page}";
+        while (true)
+        {
+            using var doc = JsonDocument.Parse(await http.GetStreamAsync(next));
+            if (doc.RootElement.TryGetProperty("objects", out var arr))
+            {
+                count += arr.GetArrayLength();
+            }
+            if (!doc.RootElement.GetProperty("more").GetBoolean())
+            {
+                break;
+            }
+            next = $"{objectsPath}?limit={page}&next={Uri.EscapeDataString(doc.RootElement.GetProperty("next").GetString()!)}";
+        }
+        read.Stop();
+
+        Console.WriteLine(JsonSerializer.Serialize(new
+        {
+            objects,
+            read_back = count,
+            ingest_seconds = Math.Round(ingest.Elapsed.TotalSeconds, 3),
+            ingest_objects_per_s = Math.Round(objects / ingest.Elapsed.TotalSeconds),
+            read_seconds = Math.Round(read.Elapsed.TotalSeconds, 3),
+            read_objects_per_s = Math.Round(count / read.Elapsed.TotalSeconds),
+        }));
+        return count == objects ? 0 : 1;
+    }
+}
