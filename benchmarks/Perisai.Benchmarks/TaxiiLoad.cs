@@ -65,7 +65,7 @@ public static class TaxiiLoad
                 {
                     break;
                 }
-                await Task.Delay(20);
+                await Task.Delay(100);
             }
         }
         ingest.Stop();

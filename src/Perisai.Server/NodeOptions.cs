@@ -31,6 +31,12 @@ public sealed class NodeOptions
     /// </summary>
     public int SynchronousIngestLimit { get; set; } = 1_000;
 
+    /// <summary>
+    /// Status resources list successes and pendings one by one only up to this many (failures are always listed;
+    /// counts are always exact). Default 1,000.
+    /// </summary>
+    public int StatusListLimit { get; set; } = 1_000;
+
     /// <summary>Serve plain HTTP on addresses other than loopback. Off by default: TAXII 2.1 §8.2.2 requires TLS.</summary>
     public bool AllowInsecureHttp { get; set; }
 

@@ -20,9 +20,12 @@ public sealed record StatusDetail(string Id, string Version, string? Message = n
 /// </summary>
 public sealed class EnvelopeIngestor(IStixStore store, NodeOptions options, TimeProvider time, ILogger<EnvelopeIngestor> logger)
 {
-    private readonly Channel<PendingEnvelope> _queue = Channel.CreateUnbounded<PendingEnvelope>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Queued> _queue = Channel.CreateUnbounded<Queued>(new UnboundedChannelOptions { SingleReader = true });
 
-    internal ChannelReader<PendingEnvelope> Queue => _queue.Reader;
+    /// <summary>An envelope to apply, with its objects already validated when it was accepted by this process.</summary>
+    internal sealed record Queued(PendingEnvelope Envelope, CheckedEnvelope? Checked);
+
+    internal ChannelReader<Queued> Queue => _queue.Reader;
 
     /// <summary>
     /// Validates and stores a small envelope, or stores a large one whole and queues it; returns its status. A body that
@@ -45,32 +48,45 @@ public sealed class EnvelopeIngestor(IStixStore store, NodeOptions options, Time
             return status;
         }
 
-        // Large: acknowledge as soon as the envelope is durably stored. Validation runs once, in the background, and
-        // its failures are reported in the final status.
-        var pendings = doc.Objects.Select((o, i) => new StatusDetail(Str(o, "id") ?? $"(objects[{i}] without id)", Str(o, "modified") ?? Str(o, "created") ?? "")).ToList();
-        status = status with { Details = Details([], [], pendings) };
+        // Large: validate here, on the request's thread, so that the single writer only writes; acknowledge as soon as
+        // the envelope is durably stored whole. Failures are known now and reported at once.
+        var checkedEnvelope = Check(doc);
+        var pendings = checkedEnvelope.Valid.Select(o => new StatusDetail(o.Id, o.Version?.Text ?? "")).ToList();
+        status = status with
+        {
+            FailureCount = checkedEnvelope.Failures.Count,
+            PendingCount = pendings.Count,
+            Details = Details([], checkedEnvelope.Failures, pendings, options.StatusListLimit),
+        };
         var envelope = new PendingEnvelope(statusId, collectionId, Encoding.UTF8.GetString(body));
         await store.AcceptEnvelopeAsync(status, envelope, ct).ConfigureAwait(false);
         Log.EnvelopeQueued(logger, statusId, collectionId, doc.Objects.Count);
-        await _queue.Writer.WriteAsync(envelope, ct).ConfigureAwait(false);
+        await _queue.Writer.WriteAsync(new Queued(envelope, checkedEnvelope), ct).ConfigureAwait(false);
         return status;
     }
 
     /// <summary>Queues an envelope found pending at start (accepted before a restart).</summary>
-    internal ValueTask ResumeAsync(PendingEnvelope envelope, CancellationToken ct) => _queue.Writer.WriteAsync(envelope, ct);
+    internal ValueTask ResumeAsync(PendingEnvelope envelope, CancellationToken ct) => _queue.Writer.WriteAsync(new Queued(envelope, null), ct);
 
     /// <summary>Validates and applies a pending envelope in one transaction with its final status.</summary>
-    internal async Task ApplyAsync(PendingEnvelope envelope, CancellationToken ct)
+    internal async Task ApplyAsync(Queued queued, CancellationToken ct)
     {
+        var envelope = queued.Envelope;
         var status = await store.GetStatusAsync(envelope.StatusId, ct).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Status {envelope.StatusId} of a pending envelope is missing.");
-        using var doc = Parse(Encoding.UTF8.GetBytes(envelope.Body));
-        var intake = Check(doc);
+        // Resumed after a restart: the envelope is validated again from its stored body (validation is deterministic).
+        var intake = queued.Checked ?? Check(Encoding.UTF8.GetBytes(envelope.Body));
         await store.CompleteEnvelopeAsync(envelope, intake.Valid, results => Final(status, intake.Failures, results), ct).ConfigureAwait(false);
         Log.EnvelopeApplied(logger, envelope.StatusId, envelope.CollectionId, intake.Valid.Count, intake.Failures.Count);
     }
 
-    private sealed record CheckedEnvelope(List<StixObject> Valid, List<StatusDetail> Failures);
+    internal sealed record CheckedEnvelope(List<StixObject> Valid, List<StatusDetail> Failures);
+
+    private static CheckedEnvelope Check(byte[] body)
+    {
+        using var doc = Parse(body);
+        return Check(doc);
+    }
 
     /// <summary>Parses the body; a document that is not an envelope (or bundle) is a 400/422 for the whole request.</summary>
     private static ParsedDocument Parse(byte[] body)
@@ -95,7 +111,7 @@ public sealed class EnvelopeIngestor(IStixStore store, NodeOptions options, Time
     private static string? Str(JsonElement obj, string name) =>
         obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
-    private static StatusRecord Final(StatusRecord status, List<StatusDetail> failures, IReadOnlyList<AddResult> results)
+    private StatusRecord Final(StatusRecord status, List<StatusDetail> failures, IReadOnlyList<AddResult> results)
     {
         var successes = new List<StatusDetail>();
         var allFailures = new List<StatusDetail>(failures);
@@ -116,11 +132,16 @@ public sealed class EnvelopeIngestor(IStixStore store, NodeOptions options, Time
             SuccessCount = successes.Count,
             FailureCount = allFailures.Count,
             PendingCount = 0,
-            Details = Details(successes, allFailures, []),
+            Details = Details(successes, allFailures, [], options.StatusListLimit),
         };
     }
 
-    private static string Details(List<StatusDetail> successes, List<StatusDetail> failures, List<StatusDetail> pendings)
+    /// <summary>
+    /// The status-details lists. Failures are always listed; successes and pendings only up to <paramref name="listLimit"/>
+    /// entries, since TAXII 2.1 §4.3.1 makes the lists optional and a 100,000-entry list polled every second would cost
+    /// more than the ingest itself. The counts are always exact.
+    /// </summary>
+    private static string Details(List<StatusDetail> successes, List<StatusDetail> failures, List<StatusDetail> pendings, int listLimit)
     {
         using var ms = new MemoryStream();
         using (var w = new Utf8JsonWriter(ms))
@@ -128,6 +149,10 @@ public sealed class EnvelopeIngestor(IStixStore store, NodeOptions options, Time
             w.WriteStartObject();
             foreach (var (name, list) in new[] { ("successes", successes), ("failures", failures), ("pendings", pendings) })
             {
+                if (name != "failures" && list.Count > listLimit)
+                {
+                    continue;
+                }
                 w.WriteStartArray(name);
                 foreach (var d in list)
                 {

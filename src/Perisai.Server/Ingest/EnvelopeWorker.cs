@@ -33,7 +33,7 @@ public sealed class EnvelopeWorker(IStixStore store, EnvelopeIngestor ingestor, 
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                Log.EnvelopeFailed(logger, envelope.StatusId, ex);
+                Log.EnvelopeFailed(logger, envelope.Envelope.StatusId, ex);
             }
         }
     }

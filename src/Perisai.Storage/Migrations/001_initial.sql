@@ -70,8 +70,8 @@ CREATE TABLE objects (
     PRIMARY KEY (collection_id, date_added)
 );
 CREATE UNIQUE INDEX objects_version ON objects (collection_id, id, version_key);
-CREATE INDEX objects_last ON objects (collection_id, is_last, date_added);
-CREATE INDEX objects_first ON objects (collection_id, is_first, date_added);
+-- No index on is_last/is_first: the default read (latest versions) walks the primary key in date_added order and
+-- almost every row is a latest version, so a filtered scan costs no more, while two more indexes would cost every write.
 CREATE INDEX objects_type ON objects (collection_id, type, date_added);
 
 CREATE TABLE statuses (

@@ -58,7 +58,7 @@ public sealed class SqliteStore : SqlStore
         await using var cmd = conn.CreateCommand();
         // FULL: the WAL is synced at every commit, so an acknowledged write survives a crash of the machine, not only
         // of the process. foreign_keys is per connection in SQLite.
-        cmd.CommandText = "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
+        cmd.CommandText = "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;";
         await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         return conn;
     }

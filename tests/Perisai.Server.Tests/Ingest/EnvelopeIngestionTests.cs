@@ -39,6 +39,7 @@ public sealed class EnvelopeIngestionTests
 
         var done = await PollAsync(client, status.GetProperty("id").GetString()!);
         Assert.Equal(50, done.GetProperty("success_count").GetInt32());
+        Assert.Equal(50, done.GetProperty("successes").GetArrayLength());
         Assert.Equal(0, done.GetProperty("pending_count").GetInt32());
         var objects = await TestNode.JsonAsync(await client.GetAsync("/default/collections/c1/objects/"));
         Assert.Equal(50, objects.GetProperty("objects").GetArrayLength());
@@ -52,12 +53,28 @@ public sealed class EnvelopeIngestionTests
         string bad = "{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"indicator--00000000-0000-4000-8000-000000000002\",\"created\":\"2026-01-01T00:00:00.000Z\",\"modified\":\"2026-01-01T00:00:00.000Z\"}";
         var response = await client.PostAsync("/default/collections/c1/objects/", TestNode.Body($"{{\"objects\":[{Indicators(3)},{bad}]}}"));
         var status = await TestNode.JsonAsync(response);
-        Assert.Equal(4, status.GetProperty("pending_count").GetInt32());
+        // Validated on acceptance: the failure is reported at once, the three valid objects are pending.
+        Assert.Equal(3, status.GetProperty("pending_count").GetInt32());
+        Assert.Equal(1, status.GetProperty("failure_count").GetInt32());
         var done = await PollAsync(client, status.GetProperty("id").GetString()!);
         Assert.Equal(3, done.GetProperty("success_count").GetInt32());
         Assert.Equal(1, done.GetProperty("failure_count").GetInt32());
         Assert.Equal(4, done.GetProperty("total_count").GetInt32());
         Assert.Contains("$.objects[3].pattern", done.GetProperty("failures")[0].GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Status_BeyondTheListLimit_KeepsExactCountsAndAllFailures()
+    {
+        await using var node = await TestNode.StartAsync(o => { o.SynchronousIngestLimit = 5; o.StatusListLimit = 10; });
+        var client = node.Client(node.AlphaKey);
+        string bad = "{\"type\":\"tool\",\"spec_version\":\"2.1\",\"id\":\"tool--00000000-0000-4000-8000-000000000003\",\"created\":\"2026-01-01T00:00:00.000Z\",\"modified\":\"2026-01-01T00:00:00.000Z\"}";
+        var status = await TestNode.JsonAsync(await client.PostAsync("/default/collections/c1/objects/", TestNode.Body($"{{\"objects\":[{Indicators(20)},{bad}]}}")));
+        Assert.False(status.TryGetProperty("pendings", out _));
+        var done = await PollAsync(client, status.GetProperty("id").GetString()!);
+        Assert.Equal(20, done.GetProperty("success_count").GetInt32());
+        Assert.False(done.TryGetProperty("successes", out _));
+        Assert.Equal(1, done.GetProperty("failures").GetArrayLength());
     }
 
     [Fact]
