@@ -42,7 +42,13 @@ public static class StixValidator
             return;
         }
         var c = new ValidationContext(obj, path, errors);
-        CheckDuplicates(c);
+        // Read the property names once: JsonProperty.Name allocates a string on every access.
+        var members = new List<(string Name, JsonElement Value)>(24);
+        foreach (var p in obj.EnumerateObject())
+        {
+            members.Add((p.Name, p.Value));
+        }
+        CheckDuplicates(c, members);
 
         // type (§3.2, §3.1)
         string? type = RequiredString(c, "type");
@@ -129,17 +135,17 @@ public static class StixValidator
         }
 
         // Custom properties (§11.1) and the generic suffix rules of §3.1 for every property not described above.
-        foreach (var p in c.Object.EnumerateObject())
+        foreach (var (name, value) in members)
         {
-            if (CommonPropertyNames.Contains(p.Name) || (spec?.Properties.ContainsKey(p.Name) ?? false))
+            if (CommonPropertyNames.Contains(name) || (spec?.Properties.ContainsKey(name) ?? false))
             {
                 continue;
             }
-            if (!IsValidPropertyName(p.Name))
+            if (!IsValidPropertyName(name))
             {
-                c.Add(ErrorCodes.InvalidPropertyName, p.Name, ErrorCodes.PropertyName(p.Name));
+                c.Add(ErrorCodes.InvalidPropertyName, name, ErrorCodes.PropertyName(name));
             }
-            CheckBySuffix(c, p.Name, p.Value);
+            CheckBySuffix(c, name, value);
         }
     }
 
@@ -564,15 +570,18 @@ public static class StixValidator
         return true;
     }
 
-    private static void CheckDuplicates(ValidationContext c)
+    private static void CheckDuplicates(ValidationContext c, List<(string Name, JsonElement Value)> members)
     {
-        HashSet<string>? seen = null;
-        foreach (var p in c.Object.EnumerateObject())
+        // Objects have a few dozen properties at most: comparing pairs costs less than building a hash set for each.
+        for (int i = 1; i < members.Count; i++)
         {
-            seen ??= new HashSet<string>(StringComparer.Ordinal);
-            if (!seen.Add(p.Name))
+            for (int j = 0; j < i; j++)
             {
-                c.Add(ErrorCodes.DuplicateProperty, p.Name, ErrorCodes.Duplicate(p.Name));
+                if (string.Equals(members[i].Name, members[j].Name, StringComparison.Ordinal))
+                {
+                    c.Add(ErrorCodes.DuplicateProperty, members[i].Name, ErrorCodes.Duplicate(members[i].Name));
+                    break;
+                }
             }
         }
     }

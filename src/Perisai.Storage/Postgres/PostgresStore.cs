@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Dapper;
 using Npgsql;
 using Perisai.Storage.Sql;
 
@@ -19,7 +20,12 @@ public sealed class PostgresStore : SqlStore
     protected override string ForUpdate => " FOR UPDATE";
 
     /// <inheritdoc />
-    protected override string InList(string column, string parameter) => $"{column} = ANY(@{parameter})";
+    protected override string InList<T>(DynamicParameters p, string column, string name, IReadOnlyCollection<T> values)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        p.Add(name, values.ToArray());
+        return $"{column} = ANY(@{name})";
+    }
 
     /// <inheritdoc />
     protected override async Task<DbConnection> OpenAsync(CancellationToken ct) =>

@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Text.Json;
+using Dapper;
 using Microsoft.Data.Sqlite;
 using Perisai.Storage.Sql;
 
@@ -35,7 +37,12 @@ public sealed class SqliteStore : SqlStore
     protected override string ForUpdate => "";
 
     /// <inheritdoc />
-    protected override string InList(string column, string parameter) => $"{column} IN @{parameter}";
+    protected override string InList<T>(DynamicParameters p, string column, string name, IReadOnlyCollection<T> values)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        p.Add(name, JsonSerializer.Serialize(values));
+        return $"{column} IN (SELECT value FROM json_each(@{name}))";
+    }
 
     /// <inheritdoc />
     public override async Task MigrateAsync(CancellationToken ct = default)
