@@ -27,7 +27,7 @@ for run in $(seq 1 "$runs"); do
   $perisai serve "${store[@]}" --urls "http://127.0.0.1:$port" >"$data/serve.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 100); do grep -q "Now listening" "$data/serve.log" 2>/dev/null && break; sleep 0.2; done
-  key=$(grep -o 'perisai_[A-Za-z0-9_-]*' "$data/serve.log" | head -n1)
+  key=$(grep -o 'PERISAI_KEY=perisai_[A-Za-z0-9_-]*' "$data/serve.log" | head -n1 | cut -d= -f2 || true)
   if [ -z "$key" ] && [ -n "$pg" ]; then
     # An existing PostgreSQL node already has its administrator; issue a key for the benchmark.
     $perisai key add --org "Node operator" --account admin "${store[@]}" --label bench --json >"$data/key.json"

@@ -36,6 +36,36 @@ public sealed class PostgresStore : SqlStore
         await ((NpgsqlConnection)connection).BeginTransactionAsync(ct).ConfigureAwait(false);
 
     /// <inheritdoc />
+    protected override async Task InsertRowsAsync(DbConnection conn, DbTransaction tx, string collectionId, IReadOnlyList<ObjectRowToInsert> rows, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count == 0)
+        {
+            return;
+        }
+        // One round trip for the whole batch: each column travels as an array and UNNEST turns them back into rows.
+        await conn.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO objects (collection_id, date_added, id, type, spec_version, version_key, version, is_first, is_last, revoked, tlp, markings, json) " +
+            "SELECT @c, * FROM UNNEST(@d, @id, @type, @sv, @vk, @v, @first, @last, @revoked, @tlp, @markings, @json)",
+            new
+            {
+                c = collectionId,
+                d = rows.Select(r => r.DateAdded).ToArray(),
+                id = rows.Select(r => r.Stix.Id).ToArray(),
+                type = rows.Select(r => r.Stix.Type).ToArray(),
+                sv = rows.Select(r => r.Stix.SpecVersion).ToArray(),
+                vk = rows.Select(r => r.VersionKey).ToArray(),
+                v = rows.Select(r => r.VersionText).ToArray(),
+                first = rows.Select(r => r.IsFirst ? 1L : 0L).ToArray(),
+                last = rows.Select(r => r.IsLast ? 1L : 0L).ToArray(),
+                revoked = rows.Select(r => r.Stix.Revoked ? 1L : 0L).ToArray(),
+                tlp = rows.Select(r => r.Tlp).ToArray(),
+                markings = rows.Select(r => r.Markings).ToArray(),
+                json = rows.Select(r => r.Stix.Json).ToArray(),
+            }, tx, cancellationToken: ct)).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public override async ValueTask DisposeAsync()
     {
         await _dataSource.DisposeAsync().ConfigureAwait(false);

@@ -188,14 +188,9 @@ public abstract class SqlStore : IStixStore
         }
         long next = Math.Max(NowMicros(), last.Value + 1);
         var results = new List<AddResult>(objects.Count);
-
         var known = await ExistingVersionsAsync(conn, tx, collectionId, objects, ct).ConfigureAwait(false);
-        using var clearLast = Command(conn, tx, "UPDATE objects SET is_last = 0 WHERE collection_id = @c AND id = @id AND is_last = 1", "c", "id");
-        using var clearFirst = Command(conn, tx, "UPDATE objects SET is_first = 0 WHERE collection_id = @c AND id = @id AND is_first = 1", "c", "id");
-        using var insert = Command(conn, tx,
-            "INSERT INTO objects (collection_id, date_added, id, type, spec_version, version_key, version, is_first, is_last, revoked, tlp, markings, json) " +
-            "VALUES (@c, @d, @id, @type, @sv, @vk, @v, @first, @last, @revoked, @tlp, @markings, @json)",
-            "c", "d", "id", "type", "sv", "vk", "v", "first", "last", "revoked", "tlp", "markings", "json");
+        var rows = new List<ObjectRowToInsert>(objects.Count);
+        var reflagged = new HashSet<string>(StringComparer.Ordinal);
 
         foreach (var obj in objects)
         {
@@ -205,7 +200,6 @@ public abstract class SqlStore : IStixStore
                 existing = [];
                 known[obj.Id] = existing;
             }
-
             long dateAdded = next;
             string versionKey, versionText;
             if (obj.Version is { } v)
@@ -238,30 +232,85 @@ public abstract class SqlStore : IStixStore
                 versionText = FormatMicros(dateAdded);
                 versionKey = StixTimestamp.Parse(versionText).Key;
             }
-
-            bool isFirst = existing.Count == 0 || existing.All(e => string.CompareOrdinal(versionKey, e.Key) < 0);
-            bool isLast = existing.Count == 0 || existing.All(e => string.CompareOrdinal(versionKey, e.Key) > 0);
-            if (isLast && existing.Count > 0)
+            if (existing.Count > 0)
             {
-                Set(clearLast, collectionId, obj.Id);
-                await clearLast.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                // A new version of a known object moves its first/last marks; they are settled after the inserts.
+                reflagged.Add(obj.Id);
             }
-            if (isFirst && existing.Count > 0)
-            {
-                Set(clearFirst, collectionId, obj.Id);
-                await clearFirst.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-            }
-            Set(insert, collectionId, dateAdded, obj.Id, obj.Type, obj.SpecVersion, versionKey, versionText, isFirst ? 1 : 0, isLast ? 1 : 0,
-                obj.Revoked ? 1 : 0, (int)TlpMarkings.Strictest(obj.MarkingRefs), string.Join(',', obj.MarkingRefs), obj.Json);
-            await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             existing.Add((versionKey, obj.Json, obj.Revoked));
+            rows.Add(new ObjectRowToInsert(dateAdded, obj, versionKey, versionText));
             next++;
             results.Add(new AddResult(obj.Id, versionText, AddOutcome.Added));
+        }
+
+        // Every version of every id written is in 'known' now, so each new row's first/last mark is final.
+        foreach (var r in rows)
+        {
+            var versions = known[r.Stix.Id];
+            r.IsFirst = versions.All(e => string.CompareOrdinal(r.VersionKey, e.Key) <= 0);
+            r.IsLast = versions.All(e => string.CompareOrdinal(r.VersionKey, e.Key) >= 0);
+        }
+        await InsertRowsAsync(conn, tx, collectionId, rows, ct).ConfigureAwait(false);
+        foreach (string id in reflagged)
+        {
+            var versions = known[id];
+            await conn.ExecuteAsync(new CommandDefinition(
+                "UPDATE objects SET is_first = CASE WHEN version_key = @min THEN 1 ELSE 0 END, is_last = CASE WHEN version_key = @max THEN 1 ELSE 0 END " +
+                "WHERE collection_id = @c AND id = @id",
+                new { c = collectionId, id, min = versions.Select(e => e.Key).Min(StringComparer.Ordinal), max = versions.Select(e => e.Key).Max(StringComparer.Ordinal) },
+                tx, cancellationToken: ct)).ConfigureAwait(false);
         }
 
         await conn.ExecuteAsync(new CommandDefinition("UPDATE collections SET last_added = @last WHERE id = @collectionId",
             new { last = next - 1, collectionId }, tx, cancellationToken: ct)).ConfigureAwait(false);
         return results;
+    }
+
+    /// <summary>A row about to be written, with its first/last marks settled.</summary>
+    protected sealed class ObjectRowToInsert(long dateAdded, StixObject obj, string versionKey, string versionText)
+    {
+        /// <summary>Server-assigned date_added, µs since the epoch.</summary>
+        public long DateAdded { get; } = dateAdded;
+
+        /// <summary>The object.</summary>
+        public StixObject Stix { get; } = obj;
+
+        /// <summary>Sortable version key.</summary>
+        public string VersionKey { get; } = versionKey;
+
+        /// <summary>Version as written.</summary>
+        public string VersionText { get; } = versionText;
+
+        /// <summary>Whether this is the earliest version of its object in the collection.</summary>
+        public bool IsFirst { get; set; }
+
+        /// <summary>Whether this is the latest version of its object in the collection.</summary>
+        public bool IsLast { get; set; }
+
+        /// <summary>Strictest TLP level of its markings.</summary>
+        public long Tlp => (long)TlpMarkings.Strictest(Stix.MarkingRefs);
+
+        /// <summary>Its marking ids, comma-separated.</summary>
+        public string Markings => string.Join(',', Stix.MarkingRefs);
+    }
+
+    /// <summary>
+    /// Writes new rows. The default is one prepared INSERT executed per row, which is cheap in-process (SQLite); a
+    /// server database overrides it to send all rows in one round trip.
+    /// </summary>
+    protected virtual async Task InsertRowsAsync(DbConnection conn, DbTransaction tx, string collectionId, IReadOnlyList<ObjectRowToInsert> rows, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        using var insert = Command(conn, tx,
+            "INSERT INTO objects (collection_id, date_added, id, type, spec_version, version_key, version, is_first, is_last, revoked, tlp, markings, json) " +
+            "VALUES (@c, @d, @id, @type, @sv, @vk, @v, @first, @last, @revoked, @tlp, @markings, @json)",
+            "c", "d", "id", "type", "sv", "vk", "v", "first", "last", "revoked", "tlp", "markings", "json");
+        foreach (var r in rows)
+        {
+            Set(insert, collectionId, r.DateAdded, r.Stix.Id, r.Stix.Type, r.Stix.SpecVersion, r.VersionKey, r.VersionText,
+                r.IsFirst ? 1 : 0, r.IsLast ? 1 : 0, r.Stix.Revoked ? 1 : 0, r.Tlp, r.Markings, r.Stix.Json);
+            await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
