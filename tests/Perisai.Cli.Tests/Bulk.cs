@@ -73,9 +73,9 @@ internal static class Bulk
         }
     }
 
-    public static async Task<string> AddCollectionAsync(string dataDir, string alias)
+    public static async Task<string> AddCollectionAsync(string[] storeArgs, string alias)
     {
-        var r = await PerisaiProcess.RunAsync("collection", "add", "--title", alias, "--alias", alias, "--id", alias, "--data", dataDir);
+        var r = await PerisaiProcess.RunAsync(["collection", "add", "--title", alias, "--alias", alias, "--id", alias, .. storeArgs]);
         Assert.True(r.Exit == 0, r.Err);
         return alias;
     }

@@ -10,11 +10,14 @@ public sealed class EndToEndTests
     private static string Indicator(string id, string modified) =>
         $$"""{"type":"indicator","spec_version":"2.1","id":"{{id}}","created":"2026-01-01T00:00:00.000Z","modified":"{{modified}}","pattern":"[file:hashes.'SHA-256' = 'ed01ebfbc9eb5bbea545af4d01bf5f1071661840480439c6e5babe8e080e41aa']","pattern_type":"stix","valid_from":"2026-01-01T00:00:00Z"}""";
 
-    [Fact]
-    public async Task TaxiiClientSession_WalksEveryEndpoint()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task TaxiiClientSession_WalksEveryEndpoint(string storeKind)
     {
-        string data = PerisaiProcess.TempDir();
-        await using var node = await PerisaiProcess.StartAsync(data, "--demo");
+        var store = await PerisaiProcess.FreshStoreAsync(storeKind);
+        Assert.SkipWhen(store is null, PerisaiProcess.NoPostgres);
+        await using var node = await PerisaiProcess.StartOnAsync(store!, "--demo");
         Assert.NotNull(node.AdminKey);
         using var client = node.Client();
 
@@ -70,12 +73,15 @@ public sealed class EndToEndTests
         return c;
     }
 
-    [Fact]
-    public async Task Paging_100000ObjectsWhileAnotherClientAdds_ReturnsEveryPreexistingObjectExactlyOnce()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Paging_100000ObjectsWhileAnotherClientAdds_ReturnsEveryPreexistingObjectExactlyOnce(string storeKind)
     {
-        string data = PerisaiProcess.TempDir();
-        await using var node = await PerisaiProcess.StartAsync(data);
-        string c = await Bulk.AddCollectionAsync(data, "paging");
+        var store = await PerisaiProcess.FreshStoreAsync(storeKind);
+        Assert.SkipWhen(store is null, PerisaiProcess.NoPostgres);
+        await using var node = await PerisaiProcess.StartOnAsync(store!);
+        string c = await Bulk.AddCollectionAsync(store!, "paging");
         using var client = node.Client();
         var preexisting = Bulk.Ids(100_000);
         foreach (var chunk in preexisting.Chunk(10_000))
@@ -105,15 +111,18 @@ public sealed class EndToEndTests
         Assert.Equal(seen.Count, counts.Count);
     }
 
-    [Fact]
-    public async Task Kill9_DuringA100000ObjectImport_KeepsEveryAcknowledgedEnvelopeWhole()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Kill9_DuringA100000ObjectImport_KeepsEveryAcknowledgedEnvelopeWhole(string storeKind)
     {
-        string data = PerisaiProcess.TempDir();
+        var store = await PerisaiProcess.FreshStoreAsync(storeKind);
+        Assert.SkipWhen(store is null, PerisaiProcess.NoPostgres);
         var envelopes = Enumerable.Range(0, 20).Select(_ => Bulk.Ids(5_000)).ToList();
         var acknowledged = new List<int>();
-        var node = await PerisaiProcess.StartAsync(data);
+        var node = await PerisaiProcess.StartOnAsync(store!);
         string adminKey = node.AdminKey!;
-        string c = await Bulk.AddCollectionAsync(data, "durable");
+        string c = await Bulk.AddCollectionAsync(store!, "durable");
         using (var client = node.Client())
         {
             var posting = Task.Run(async () =>
@@ -152,7 +161,7 @@ public sealed class EndToEndTests
         }
         await node.DisposeAsync();
 
-        await using var restarted = await PerisaiProcess.StartAsync(data);
+        await using var restarted = await PerisaiProcess.StartOnAsync(store!);
         using var after = restarted.Client(adminKey);
         // Acknowledged envelopes still pending are resumed at start; wait until none is left.
         var waited = Stopwatch.StartNew();

@@ -13,14 +13,15 @@ public sealed class PerisaiProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private PerisaiProcess(Process process, string dataDir, int port)
+    private PerisaiProcess(Process process, string[] storeArgs, int port)
     {
         _process = process;
-        DataDir = dataDir;
+        StoreArgs = storeArgs;
         Port = port;
     }
 
-    public string DataDir { get; }
+    /// <summary>The arguments that choose this node's store (<c>--data DIR</c> or <c>--postgres CONN</c>), for CLI verbs.</summary>
+    public string[] StoreArgs { get; }
 
     public int Port { get; }
 
@@ -48,16 +49,19 @@ public sealed class PerisaiProcess : IAsyncDisposable
         return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
-    /// <summary>Starts <c>perisai serve</c> and waits until it listens.</summary>
-    public static async Task<PerisaiProcess> StartAsync(string dataDir, params string[] extra)
+    /// <summary>Starts <c>perisai serve</c> on SQLite in <paramref name="dataDir"/> and waits until it listens.</summary>
+    public static Task<PerisaiProcess> StartAsync(string dataDir, params string[] extra) => StartOnAsync(["--data", dataDir], extra);
+
+    /// <summary>Starts <c>perisai serve</c> on the given store and waits until it listens.</summary>
+    public static async Task<PerisaiProcess> StartOnAsync(string[] storeArgs, params string[] extra)
     {
         int port = FreePort();
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in (string[])[Dll, "serve", "--data", dataDir, "--urls", $"http://127.0.0.1:{port}", .. extra])
+        foreach (string a in (string[])[Dll, "serve", .. storeArgs, "--urls", $"http://127.0.0.1:{port}", .. extra])
         {
             psi.ArgumentList.Add(a);
         }
-        var p = new PerisaiProcess(Process.Start(psi)!, dataDir, port);
+        var p = new PerisaiProcess(Process.Start(psi)!, storeArgs, port);
         p._process.OutputDataReceived += (_, e) => p.OnLine(e.Data);
         p._process.ErrorDataReceived += (_, e) => p.OnLine(e.Data);
         p._process.BeginOutputReadLine();
@@ -132,6 +136,33 @@ public sealed class PerisaiProcess : IAsyncDisposable
         await p.WaitForExitAsync();
         return (p.ExitCode, await stdout, await stderr);
     }
+
+    /// <summary>
+    /// Store arguments for a fresh, empty store of the kind: SQLite in a new folder, or a new database on the PostgreSQL
+    /// server of PERISAI_TEST_POSTGRES (null when that is not set, and the test is skipped).
+    /// </summary>
+    public static async Task<string[]?> FreshStoreAsync(string kind)
+    {
+        if (kind == "sqlite")
+        {
+            return ["--data", Path.Combine(TempDir(), "data")];
+        }
+        string? server = Environment.GetEnvironmentVariable("PERISAI_TEST_POSTGRES");
+        if (string.IsNullOrEmpty(server))
+        {
+            return null;
+        }
+        string db = "perisai_e2e_" + Guid.NewGuid().ToString("N");
+        await using (var admin = new Npgsql.NpgsqlConnection(server))
+        {
+            await admin.OpenAsync();
+            await using var cmd = new Npgsql.NpgsqlCommand($"CREATE DATABASE {db}", admin);
+            await cmd.ExecuteNonQueryAsync();
+        }
+        return ["--postgres", new Npgsql.NpgsqlConnectionStringBuilder(server) { Database = db }.ConnectionString];
+    }
+
+    public const string NoPostgres = "PostgreSQL end-to-end tests need PERISAI_TEST_POSTGRES (a server on loopback); .ci/run sets it.";
 
     public static string TempDir()
     {

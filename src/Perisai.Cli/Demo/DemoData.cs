@@ -82,7 +82,7 @@ internal static class DemoData
     private static string StixId(string type, string name) => $"{type}--{Id(type, name)}";
 
     /// <summary>The ransomware intelligence, marked with <paramref name="tlp"/>.</summary>
-    private static List<StixObject> Intelligence(string tlp)
+    internal static List<StixObject> Intelligence(string tlp)
     {
         var objects = new List<JsonObject>();
         string author = StixId("identity", RegionalCert);
