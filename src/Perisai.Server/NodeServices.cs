@@ -38,12 +38,15 @@ public sealed class NodeServices(IStixStore store, NodeOptions options, TimeProv
         (await Store.ListApiRootsAsync(ct).ConfigureAwait(false)).FirstOrDefault(r => r.Name == name)
         ?? throw TaxiiException.NotFound(TaxiiMessages.NoApiRoot);
 
-    /// <summary>A collection of the API root that the caller may see, or 404 (existence is not revealed).</summary>
+    /// <summary>
+    /// A collection of the API root that the caller may see, by id or by its alias (TAXII 2.1 §5.2.1: an alias may
+    /// stand in for the id), or 404 (existence is not revealed).
+    /// </summary>
     public async Task<TaxiiCollection> CollectionAsync(string root, string id, Caller caller, CancellationToken ct)
     {
         await RootAsync(root, ct).ConfigureAwait(false);
         var c = await Store.GetCollectionAsync(id, ct).ConfigureAwait(false);
-        if (c is null || c.ApiRoot != root || c.Id != id || !caller.CanSee(c.Id))
+        if (c is null || c.ApiRoot != root || !caller.CanSee(c.Id))
         {
             throw TaxiiException.NotFound(TaxiiMessages.NoCollection);
         }

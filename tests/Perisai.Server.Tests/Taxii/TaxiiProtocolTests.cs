@@ -124,6 +124,16 @@ public sealed class TaxiiProtocolTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Collection_ByAlias_IsTheSameCollection()
+    {
+        await PostAsync(_node.Client(_node.AlphaKey), "one", TestNode.Indicator(A));
+        var byId = await TestNode.JsonAsync(await _node.Client(_node.AlphaKey).GetAsync("/default/collections/c1/objects/"));
+        Assert.Equal(A, byId.GetProperty("objects")[0].GetProperty("id").GetString());
+        var collection = await TestNode.JsonAsync(await _node.Client(_node.AlphaKey).GetAsync("/default/collections/one/"));
+        Assert.Equal("c1", collection.GetProperty("id").GetString());
+    }
+
+    [Fact]
     public async Task Collection_NotGranted_Is404NotForbidden()
     {
         Assert.Equal(HttpStatusCode.NotFound, (await _node.Client(_node.AlphaKey).GetAsync("/default/collections/c2/")).StatusCode);
