@@ -3,16 +3,20 @@
 # POSTs N generated indicators in envelopes, waits for every status to complete, pages them all back, and reports
 # objects/s for both, the server's peak resident memory, and the store's bytes per object.
 #
-#   benchmarks/taxii-throughput.sh [--objects 100000] [--runs 3] [--postgres "Host=127.0.0.1;...;Database=..."]
+#   benchmarks/taxii-throughput.sh [--objects 100000] [--runs 3] [--warmup 20000] [--postgres "Host=127.0.0.1;...;Database=..."]
+#
+# Each run first ingests --warmup objects into a separate collection (reported as cold_ingest_objects_per_s), so the
+# measured run shows the steady state of a node that has been up for a while; --warmup 0 measures a cold start.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-objects=100000; runs=3; pg=""
+objects=100000; runs=3; pg=""; warmup=20000
 while [ $# -gt 0 ]; do
   case "$1" in
     --objects) objects=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
+    --warmup) warmup=$2; shift 2 ;;
     --postgres) pg=$2; shift 2 ;;
-    *) echo "usage: $0 [--objects N] [--runs N] [--postgres CONNSTRING]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--objects N] [--runs N] [--warmup N] [--postgres CONNSTRING]" >&2; exit 2 ;;
   esac
 done
 dotnet build -c Release src/Perisai.Cli -v q -nologo >/dev/null
@@ -35,13 +39,18 @@ for run in $(seq 1 "$runs"); do
   fi
   collection="bench-$run-$$"
   $perisai collection add --title "$collection" --id "$collection" "${store[@]}" >/dev/null
-  result=$($load --url "http://127.0.0.1:$port" --key "$key" --collection "$collection" --objects "$objects")
+  warm=()
+  if [ "$warmup" -gt 0 ]; then
+    $perisai collection add --title "$collection-warmup" --id "$collection-warmup" "${store[@]}" >/dev/null
+    warm=(--warmup "$warmup" --warmup-collection "$collection-warmup")
+  fi
+  result=$($load --url "http://127.0.0.1:$port" --key "$key" --collection "$collection" --objects "$objects" "${warm[@]}")
   rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
   if [ -n "$pg" ] && command -v psql >/dev/null; then
     bytes=$(psql "$(python3 -c 'import sys; print(" ".join(p.replace("Username","user").replace("Host","host").replace("Port","port").replace("Password","password").replace("Database","dbname") for p in sys.argv[1].split(";") if p))' "$pg")" -Atc \
       "SELECT pg_total_relation_size('objects') / GREATEST(COUNT(*),1) FROM objects" 2>/dev/null || echo "?")
   else
-    bytes=$(( $(du -sb "$data" | cut -f1) / objects ))
+    bytes=$(( $(du -sb "$data" | cut -f1) / (objects + warmup) ))
   fi
   kill "$pid"; wait "$pid" 2>/dev/null || true
   echo "run $run: $result peak_rss_mb=$((rss_kb / 1024)) store_bytes_per_object=$bytes"

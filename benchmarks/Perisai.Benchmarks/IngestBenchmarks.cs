@@ -11,6 +11,7 @@ namespace Perisai.Benchmarks;
 /// transaction. Objects/s = 1,000 / mean.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class IngestBenchmarks
 {
     private byte[] _envelope = [];
@@ -57,6 +58,7 @@ public class IngestBenchmarks
 
 /// <summary>The read path without HTTP: one page of 1,000 latest versions from a collection of 10,000.</summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class QueryBenchmarks
 {
     private SqliteStore? _store;

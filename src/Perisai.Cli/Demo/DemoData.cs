@@ -81,6 +81,12 @@ internal static class DemoData
 
     private static string StixId(string type, string name) => $"{type}--{Id(type, name)}";
 
+    /// <summary>
+    /// An id per marking: the same intelligence shared under TLP:GREEN and under TLP:CLEAR is two objects, since one
+    /// id and version must always have the same content (STIX 2.1 §3.6).
+    /// </summary>
+    private static string MarkedId(string type, string name, string tlp) => $"{type}--{Id(type, tlp + "/" + name)}";
+
     /// <summary>The ransomware intelligence, marked with <paramref name="tlp"/>.</summary>
     internal static List<StixObject> Intelligence(string tlp)
     {
@@ -92,7 +98,7 @@ internal static class DemoData
             {
                 ["type"] = type,
                 ["spec_version"] = "2.1",
-                ["id"] = StixId(type, name),
+                ["id"] = MarkedId(type, name, tlp),
                 ["created_by_ref"] = author,
                 ["created"] = Created,
                 ["modified"] = Created,
