@@ -69,7 +69,9 @@ CREATE TABLE objects (
     json          TEXT NOT NULL,
     PRIMARY KEY (collection_id, date_added)
 );
-CREATE UNIQUE INDEX objects_version ON objects (collection_id, id, version_key);
+-- id leads: lookups by id (writes checking known versions, match[id], one object's versions) stay index probes even
+-- for a collection the planner has no statistics for yet.
+CREATE UNIQUE INDEX objects_version ON objects (id, collection_id, version_key);
 -- No index on is_last/is_first: the default read (latest versions) walks the primary key in date_added order and
 -- almost every row is a latest version, so a filtered scan costs no more, while two more indexes would cost every write.
 CREATE INDEX objects_type ON objects (collection_id, type, date_added);

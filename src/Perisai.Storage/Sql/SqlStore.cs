@@ -315,7 +315,10 @@ public abstract class SqlStore : IStixStore
 
     /// <summary>
     /// The versions already stored of every id in a write, read in a few queries rather than one per object: most
-    /// ingested objects are new, and a per-object lookup would double the statements of a bulk import.
+    /// ingested objects are new, and a per-object lookup would double the statements of a bulk import. The query
+    /// filters on the ids alone (the unique index leads with id) and drops other collections' rows here: a query
+    /// planner's estimate for a collection it has no statistics for yet (every new one) is far off, and a plan built
+    /// on it scans the whole collection for each batch.
     /// </summary>
     private async Task<Dictionary<string, List<(string Key, string Json, bool Revoked)>>> ExistingVersionsAsync(
         DbConnection conn, DbTransaction tx, string collectionId, IReadOnlyList<StixObject> objects, CancellationToken ct)
@@ -325,12 +328,14 @@ public abstract class SqlStore : IStixStore
         foreach (var chunk in objects.Select(o => o.Id).Distinct(StringComparer.Ordinal).Chunk(500))
         {
             var p = new DynamicParameters();
-            p.Add("c", collectionId);
-            string inIds = InList(p, "id", "ids", chunk);
-            var rows = await conn.QueryAsync<(string Id, string Key, string Json, long Revoked)>(new CommandDefinition(
-                $"SELECT id, version_key, json, revoked FROM objects WHERE collection_id = @c AND {inIds}", p, tx, cancellationToken: ct)).ConfigureAwait(false);
+            var rows = await conn.QueryAsync<(string Collection, string Id, string Key, string Json, long Revoked)>(new CommandDefinition(
+                VersionsOfIdsSql(p, chunk), p, tx, cancellationToken: ct)).ConfigureAwait(false);
             foreach (var r in rows)
             {
+                if (r.Collection != collectionId)
+                {
+                    continue;
+                }
                 if (!known.TryGetValue(r.Id, out var list))
                 {
                     known[r.Id] = list = [];
@@ -340,6 +345,13 @@ public abstract class SqlStore : IStixStore
         }
         return known;
     }
+
+    /// <summary>
+    /// The statement that reads (collection_id, id, version_key, json, revoked) of every stored version of the given
+    /// ids, in any collection. It must probe the id-leading unique index once per id.
+    /// </summary>
+    protected virtual string VersionsOfIdsSql(DynamicParameters p, IReadOnlyCollection<string> ids) =>
+        $"SELECT collection_id, id, version_key, json, revoked FROM objects WHERE {InList(p, "id", "ids", ids)}";
 
     /// <inheritdoc />
     public async Task<Page<StoredObject>> QueryObjectsAsync(ObjectQuery query, CancellationToken ct = default)
