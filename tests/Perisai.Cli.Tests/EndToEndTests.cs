@@ -17,6 +17,7 @@ public sealed class EndToEndTests
     {
         var store = await PerisaiProcess.FreshStoreAsync(storeKind);
         Assert.SkipWhen(store is null, PerisaiProcess.NoPostgres);
+        await using var drop = new StoreCleanup(store!);
         await using var node = await PerisaiProcess.StartOnAsync(store!, "--demo");
         Assert.NotNull(node.AdminKey);
         using var client = node.Client();
@@ -80,6 +81,7 @@ public sealed class EndToEndTests
     {
         var store = await PerisaiProcess.FreshStoreAsync(storeKind);
         Assert.SkipWhen(store is null, PerisaiProcess.NoPostgres);
+        await using var drop = new StoreCleanup(store!);
         await using var node = await PerisaiProcess.StartOnAsync(store!);
         string c = await Bulk.AddCollectionAsync(store!, "paging");
         using var client = node.Client();
@@ -118,6 +120,7 @@ public sealed class EndToEndTests
     {
         var store = await PerisaiProcess.FreshStoreAsync(storeKind);
         Assert.SkipWhen(store is null, PerisaiProcess.NoPostgres);
+        await using var drop = new StoreCleanup(store!);
         var envelopes = Enumerable.Range(0, 20).Select(_ => Bulk.Ids(5_000)).ToList();
         var acknowledged = new List<int>();
         var node = await PerisaiProcess.StartOnAsync(store!);
@@ -190,6 +193,12 @@ public sealed class EndToEndTests
         }
         Assert.Equal(ids.Count, present.Count);
     }
+}
+
+/// <summary>Drops a test's PostgreSQL database when the test ends, after its node was disposed.</summary>
+internal sealed class StoreCleanup(string[] storeArgs) : IAsyncDisposable
+{
+    public async ValueTask DisposeAsync() => await PerisaiProcess.DropStoreAsync(storeArgs);
 }
 
 /// <summary>TLS as TAXII 2.1 §8.2.2 requires: a configured certificate, TLS 1.2 or later.</summary>

@@ -120,6 +120,21 @@ public sealed class PerisaiProcess : IAsyncDisposable
         _process.Dispose();
     }
 
+    /// <summary>Drops a database made by <see cref="FreshStoreAsync"/> (SQLite folders are left to the temp cleaner).</summary>
+    public static async Task DropStoreAsync(string[] storeArgs)
+    {
+        string? server = Environment.GetEnvironmentVariable("PERISAI_TEST_POSTGRES");
+        if (storeArgs.Length < 2 || storeArgs[0] != "--postgres" || string.IsNullOrEmpty(server))
+        {
+            return;
+        }
+        string db = new Npgsql.NpgsqlConnectionStringBuilder(storeArgs[1]).Database!;
+        await using var admin = new Npgsql.NpgsqlConnection(server);
+        await admin.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS {db} WITH (FORCE)", admin);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
     /// <summary>Runs a <c>perisai</c> verb to completion.</summary>
     public static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
     {

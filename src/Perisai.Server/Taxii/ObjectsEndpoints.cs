@@ -35,10 +35,10 @@ public static class ObjectsEndpoints
 
     private static async Task<IResult> GetManifest(HttpContext context, string root, string id, NodeServices node)
     {
-        var (_, mediaType, c) = await ReadableAsync(context, root, id, node).ConfigureAwait(false);
+        var (_, mediaType, c) = await ReadableAsync(context, root, id, node, allowStix: false).ConfigureAwait(false);
         var filters = QueryFilters.Parse(context.Request.Query);
         var page = await QueryAsync(node, c.Id, filters, context.RequestAborted).ConfigureAwait(false);
-        return Envelope(MediaTypes.Taxii == mediaType ? mediaType : MediaTypes.Taxii, page, "objects", (w, o) =>
+        return Envelope(mediaType, page, "objects", (w, o) =>
         {
             // §5.3.1 manifest-record.
             w.WriteStartObject();
@@ -61,12 +61,12 @@ public static class ObjectsEndpoints
 
     private static async Task<IResult> GetVersions(HttpContext context, string root, string id, string objectId, NodeServices node)
     {
-        var (_, mediaType, c) = await ReadableAsync(context, root, id, node).ConfigureAwait(false);
+        var (_, mediaType, c) = await ReadableAsync(context, root, id, node, allowStix: false).ConfigureAwait(false);
         var filters = QueryFilters.Parse(context.Request.Query) with { Ids = [objectId], Types = null, Versions = VersionFilter.Every };
         await RequireObjectAsync(node, c.Id, objectId, context.RequestAborted).ConfigureAwait(false);
         var page = await QueryAsync(node, c.Id, filters, context.RequestAborted).ConfigureAwait(false);
         // §5.8.1 versions resource: a list of version strings, in date_added order.
-        return Envelope(MediaTypes.Taxii, page, "versions", (w, o) => w.WriteStringValue(o.Version));
+        return Envelope(mediaType, page, "versions", (w, o) => w.WriteStringValue(o.Version));
     }
 
     private static async Task<IResult> DeleteObject(HttpContext context, string root, string id, string objectId, NodeServices node)
@@ -84,7 +84,8 @@ public static class ObjectsEndpoints
         {
             throw TaxiiException.NotFound(TaxiiMessages.NoObject);
         }
-        return new TaxiiResult(200, mediaType, w => { w.WriteStartObject(); w.WriteEndObject(); });
+        // §5.7: 200 with the TAXII Content-Type and no payload.
+        return new TaxiiResult(200, MediaTypes.Taxii, null);
     }
 
     private static async Task<IResult> AddObjects(HttpContext context, string root, string id, NodeServices node)
@@ -124,9 +125,13 @@ public static class ObjectsEndpoints
         return buffer.ToArray();
     }
 
-    private static async Task<(Caller, string, TaxiiCollection)> ReadableAsync(HttpContext context, string root, string id, NodeServices node)
+    /// <summary>
+    /// Authenticates, negotiates and checks read rights. <paramref name="allowStix"/>: endpoints whose payload is STIX
+    /// objects may answer application/stix+json; the manifest and versions resources are TAXII only.
+    /// </summary>
+    private static async Task<(Caller, string, TaxiiCollection)> ReadableAsync(HttpContext context, string root, string id, NodeServices node, bool allowStix = true)
     {
-        var (caller, mediaType) = await node.BeginAsync(context, allowStix: true).ConfigureAwait(false);
+        var (caller, mediaType) = await node.BeginAsync(context, allowStix).ConfigureAwait(false);
         var c = await node.CollectionAsync(root, id, caller, context.RequestAborted).ConfigureAwait(false);
         if (!caller.CanRead(c.Id))
         {

@@ -14,7 +14,7 @@ internal static class TaxiiJson
 }
 
 /// <summary>A TAXII resource response: a status code, a negotiated media type and JSON written straight to the body.</summary>
-internal sealed class TaxiiResult(int status, string mediaType, Action<Utf8JsonWriter> write, IReadOnlyList<(string Name, string Value)>? headers = null) : IResult
+internal sealed class TaxiiResult(int status, string mediaType, Action<Utf8JsonWriter>? write, IReadOnlyList<(string Name, string Value)>? headers = null) : IResult
 {
     public async Task ExecuteAsync(HttpContext httpContext)
     {
@@ -23,6 +23,10 @@ internal sealed class TaxiiResult(int status, string mediaType, Action<Utf8JsonW
         foreach (var (name, value) in headers ?? [])
         {
             httpContext.Response.Headers[name] = value;
+        }
+        if (write is null)
+        {
+            return;
         }
         await using var w = new Utf8JsonWriter(httpContext.Response.BodyWriter, new JsonWriterOptions { SkipValidation = true, Encoder = TaxiiJson.Encoder });
         write(w);

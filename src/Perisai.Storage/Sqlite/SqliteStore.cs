@@ -79,7 +79,11 @@ public sealed class SqliteStore : SqlStore
     /// <inheritdoc />
     public override ValueTask DisposeAsync()
     {
-        SqliteConnection.ClearAllPools();
+        // Close this database's pooled connections (and only this database's) so its files can be moved or deleted.
+        using (var conn = new SqliteConnection(_connectionString))
+        {
+            SqliteConnection.ClearPool(conn);
+        }
         return base.DisposeAsync();
     }
 }

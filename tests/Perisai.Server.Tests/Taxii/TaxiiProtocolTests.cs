@@ -317,6 +317,8 @@ public sealed class TaxiiProtocolTests : IAsyncLifetime
 
         var deleted = await client.DeleteAsync($"/default/collections/c1/objects/{A}/?match[version]=2026-03-01T00:00:00.000Z");
         Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        Assert.Equal(TestNode.Taxii, TestNode.TypeOf(deleted));
+        Assert.Empty(await deleted.Content.ReadAsStringAsync());
         var after = await TestNode.JsonAsync(await client.GetAsync($"/default/collections/c1/objects/{A}/"));
         Assert.Equal("2026-01-01T00:00:00.000Z", Assert.Single(after.GetProperty("objects").EnumerateArray()).GetProperty("modified").GetString());
         Assert.Equal(HttpStatusCode.OK, (await client.DeleteAsync($"/default/collections/c1/objects/{A}/?match[version]=all")).StatusCode);
@@ -333,6 +335,15 @@ public sealed class TaxiiProtocolTests : IAsyncLifetime
         var response = await client.GetAsync("/default/collections/c1/objects/");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/stix+json;version=2.1", TestNode.TypeOf(response));
+    }
+
+    [Fact]
+    public async Task Manifest_AcceptOnlyStix_Is406()
+    {
+        var client = _node.Client(_node.AlphaKey);
+        client.DefaultRequestHeaders.Accept.Clear();
+        client.DefaultRequestHeaders.Accept.ParseAdd("application/stix+json;version=2.1");
+        Assert.Equal(HttpStatusCode.NotAcceptable, (await client.GetAsync("/default/collections/c1/manifest/")).StatusCode);
     }
 
     [Fact]
