@@ -55,26 +55,31 @@ public sealed class PostgresStore : SqlStore
         {
             return;
         }
-        // One round trip for the whole batch: each column travels as an array and UNNEST turns them back into rows.
-        await conn.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO objects (collection_id, date_added, id, type, spec_version, version_key, version, is_first, is_last, revoked, tlp, markings, json) " +
-            "SELECT @c, * FROM UNNEST(@d, @id, @type, @sv, @vk, @v, @first, @last, @revoked, @tlp, @markings, @json)",
-            new
+        // Binary COPY: the whole batch in one stream, no statement to plan, no text to parse. It runs inside the
+        // caller's transaction, so it commits or rolls back with the rest of the write.
+        var copy = await ((NpgsqlConnection)conn).BeginBinaryImportAsync(
+            "COPY objects (collection_id, date_added, id, type, spec_version, version_key, version, is_first, is_last, revoked, tlp, markings, json) FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false);
+        await using (copy.ConfigureAwait(false))
+        {
+            foreach (var r in rows)
             {
-                c = collectionId,
-                d = rows.Select(r => r.DateAdded).ToArray(),
-                id = rows.Select(r => r.Stix.Id).ToArray(),
-                type = rows.Select(r => r.Stix.Type).ToArray(),
-                sv = rows.Select(r => r.Stix.SpecVersion).ToArray(),
-                vk = rows.Select(r => r.VersionKey).ToArray(),
-                v = rows.Select(r => r.VersionText).ToArray(),
-                first = rows.Select(r => r.IsFirst ? 1L : 0L).ToArray(),
-                last = rows.Select(r => r.IsLast ? 1L : 0L).ToArray(),
-                revoked = rows.Select(r => r.Stix.Revoked ? 1L : 0L).ToArray(),
-                tlp = rows.Select(r => r.Tlp).ToArray(),
-                markings = rows.Select(r => r.Markings).ToArray(),
-                json = rows.Select(r => r.Stix.Json).ToArray(),
-            }, tx, cancellationToken: ct)).ConfigureAwait(false);
+                await copy.StartRowAsync(ct).ConfigureAwait(false);
+                await copy.WriteAsync(collectionId, NpgsqlTypes.NpgsqlDbType.Text, ct).ConfigureAwait(false);
+                await copy.WriteAsync(r.DateAdded, NpgsqlTypes.NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
+                await copy.WriteAsync(r.Stix.Id, NpgsqlTypes.NpgsqlDbType.Text, ct).ConfigureAwait(false);
+                await copy.WriteAsync(r.Stix.Type, NpgsqlTypes.NpgsqlDbType.Text, ct).ConfigureAwait(false);
+                await copy.WriteAsync(r.Stix.SpecVersion, NpgsqlTypes.NpgsqlDbType.Text, ct).ConfigureAwait(false);
+                await copy.WriteAsync(r.VersionKey, NpgsqlTypes.NpgsqlDbType.Text, ct).ConfigureAwait(false);
+                await copy.WriteAsync(r.VersionText, NpgsqlTypes.NpgsqlDbType.Text, ct).ConfigureAwait(false);
+                await copy.WriteAsync(r.IsFirst ? 1L : 0L, NpgsqlTypes.NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
+                await copy.WriteAsync(r.IsLast ? 1L : 0L, NpgsqlTypes.NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
+                await copy.WriteAsync(r.Stix.Revoked ? 1L : 0L, NpgsqlTypes.NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
+                await copy.WriteAsync(r.Tlp, NpgsqlTypes.NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
+                await copy.WriteAsync(r.Markings, NpgsqlTypes.NpgsqlDbType.Text, ct).ConfigureAwait(false);
+                await copy.WriteAsync(r.Stix.Json, NpgsqlTypes.NpgsqlDbType.Text, ct).ConfigureAwait(false);
+            }
+            await copy.CompleteAsync(ct).ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc />
