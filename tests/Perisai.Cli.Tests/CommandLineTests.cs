@@ -67,7 +67,9 @@ public sealed class CommandLineTests
 
         var import = await PerisaiProcess.RunAsync("import", good, bad, "--collection", "shared", "--data", data, "--json");
         Assert.Equal(1, import.Exit);
-        Assert.Contains("required-property at $.objects[0].name", import.Out, StringComparison.Ordinal);
+        var report = JsonDocument.Parse(import.Out).RootElement;
+        Assert.Equal(2, report[0].GetProperty("added").GetInt32());
+        Assert.Contains("required-property at $.objects[0].name", report[1].GetProperty("rejected")[0].GetString(), StringComparison.Ordinal);
         var again = await PerisaiProcess.RunAsync("import", good, "--collection", "shared", "--data", data);
         Assert.Equal(0, again.Exit);
 

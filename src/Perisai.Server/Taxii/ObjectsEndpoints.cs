@@ -111,7 +111,8 @@ public static class ObjectsEndpoints
         {
             throw new TaxiiException(413, TaxiiMessages.TooLarge, TaxiiMessages.TooLargeDetail(max));
         }
-        using var buffer = new MemoryStream(request.ContentLength is { } n ? (int)Math.Min(n, max) : 64 * 1024);
+        // Grow with what actually arrives: a claimed Content-Length alone must not make the server allocate it.
+        using var buffer = new MemoryStream(request.ContentLength is { } n ? (int)Math.Min(n, 1024 * 1024) : 64 * 1024);
         byte[] chunk = new byte[81920];
         int read;
         while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted).ConfigureAwait(false)) > 0)
