@@ -108,9 +108,6 @@ public sealed class EnvelopeIngestor(IStixStore store, NodeOptions options, Time
         return new CheckedEnvelope([.. intake.Valid], [.. intake.Failures.Select(f => new StatusDetail(f.Id, f.Version, f.Summary()))]);
     }
 
-    private static string? Str(JsonElement obj, string name) =>
-        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
     private StatusRecord Final(StatusRecord status, List<StatusDetail> failures, IReadOnlyList<AddResult> results)
     {
         var successes = new List<StatusDetail>();
