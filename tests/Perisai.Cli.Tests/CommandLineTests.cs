@@ -82,11 +82,15 @@ public sealed class CommandLineTests
         Assert.Equal(1, (await PerisaiProcess.RunAsync("import", good, "--collection", "nope", "--data", data)).Exit);
     }
 
-    [Fact]
-    public async Task Serve_PlainHttpBeyondLoopback_IsRefused()
+    [Theory]
+    [InlineData("http://0.0.0.0:0", "requires TLS")]
+    [InlineData("http://192.0.2.10:8021", "requires TLS")]
+    [InlineData("https://127.0.0.1:0", "needs a certificate")]
+    [InlineData("ftp://127.0.0.1:21", "not an http:// or https:// address")]
+    public async Task Serve_UnsafeOrBrokenAddress_IsRefusedBeforeListening(string url, string message)
     {
-        var (exit, _, stderr) = await PerisaiProcess.RunAsync("serve", "--data", PerisaiProcess.TempDir(), "--urls", "http://0.0.0.0:0");
+        var (exit, _, stderr) = await PerisaiProcess.RunAsync("serve", "--data", PerisaiProcess.TempDir(), "--urls", url);
         Assert.Equal(2, exit);
-        Assert.Contains("requires TLS", stderr, StringComparison.Ordinal);
+        Assert.Contains(message, stderr, StringComparison.Ordinal);
     }
 }

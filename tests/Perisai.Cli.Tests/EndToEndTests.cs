@@ -204,11 +204,14 @@ internal sealed class StoreCleanup(string[] storeArgs) : IAsyncDisposable
 /// <summary>TLS as TAXII 2.1 §8.2.2 requires: a configured certificate, TLS 1.2 or later.</summary>
 public sealed class HttpsTests
 {
-    [Fact]
-    public async Task Serve_WithCertificate_AnswersOverTls12OrLater()
+    [Theory]
+    [InlineData("pfx")]
+    [InlineData("pem")]
+    public async Task Serve_WithCertificate_AnswersOverTls12OrLater(string format)
     {
         string dir = PerisaiProcess.TempDir();
         string pfx = Path.Combine(dir, "node.pfx");
+        string pem = Path.Combine(dir, "node.pem"), keyPem = Path.Combine(dir, "node.key");
         string thumbprint;
         using (var key = System.Security.Cryptography.RSA.Create(2048))
         {
@@ -221,10 +224,13 @@ public sealed class HttpsTests
             using var cert = request.CreateSelfSigned(now.AddDays(-1), now.AddDays(1));
             thumbprint = cert.Thumbprint;
             await File.WriteAllBytesAsync(pfx, cert.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, "test"));
+            await File.WriteAllTextAsync(pem, cert.ExportCertificatePem());
+            await File.WriteAllTextAsync(keyPem, key.ExportPkcs8PrivateKeyPem());
         }
+        string[] certArgs = format == "pfx" ? ["--cert", pfx, "--cert-key", "test"] : ["--cert", pem, "--cert-key", keyPem];
         int port = PerisaiProcess.FreePort();
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in (string[])[PerisaiProcess.Dll, "serve", "--data", Path.Combine(dir, "data"), "--urls", $"https://127.0.0.1:{port}", "--cert", pfx, "--cert-key", "test"])
+        foreach (string a in (string[])[PerisaiProcess.Dll, "serve", "--data", Path.Combine(dir, "data"), "--urls", $"https://127.0.0.1:{port}", .. certArgs])
         {
             psi.ArgumentList.Add(a);
         }
