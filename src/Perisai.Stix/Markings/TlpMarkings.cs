@@ -66,6 +66,18 @@ public static class TlpMarkings
         [Clear] = TlpLevel.Clear, [Green] = TlpLevel.Green, [Amber] = TlpLevel.Amber, [AmberStrict] = TlpLevel.AmberStrict, [Red] = TlpLevel.Red,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
+    /// <summary>The <c>definition.tlp</c> value of each TLP 1.0 marking (STIX 2.1 §7.2.1.4).</summary>
+    public static readonly FrozenDictionary<string, string> Tlp1Names = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        [Tlp1White] = "white", [Tlp1Green] = "green", [Tlp1Amber] = "amber", [Tlp1Red] = "red",
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>The <c>tlp_2_0</c> value of each TLP 2.0 marking (the TLP 2.0 extension definition).</summary>
+    public static readonly FrozenDictionary<string, string> Tlp2Names = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        [Clear] = "clear", [Green] = "green", [Amber] = "amber", [AmberStrict] = "amber+strict", [Red] = "red",
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
     /// <summary>The TLP level of one marking id, or <see cref="TlpLevel.None"/> when it is not a TLP marking.</summary>
     public static TlpLevel LevelOf(string markingId) => Levels.GetValueOrDefault(markingId);
 

@@ -36,6 +36,7 @@ public static class ErrorCodes
     public const string ScoIdMismatch = "sco-id-mismatch";
     public const string InvalidEncoding = "invalid-encoding";
     public const string DuplicateProperty = "duplicate-property";
+    public const string NonStandardTlp = "non-standard-tlp";
 #pragma warning restore CS1591
 
     internal static string Required(string property) => $"The required property '{property}' is missing.";
@@ -66,5 +67,6 @@ public static class ErrorCodes
     internal static string Malformed(string detail) => $"The document is not valid JSON: {detail}";
     internal static string Depth(int max) => $"The document nests deeper than {max} levels.";
     internal static string TopLevel(string expected) => $"The top-level value must be {expected}.";
+    internal static string TlpMarking(string level) => $"A TLP marking ('{level}') must be one of the predefined marking definitions with its own id and level; define no other.";
     internal static string Duplicate(string name) => $"The property '{name}' appears more than once.";
 }

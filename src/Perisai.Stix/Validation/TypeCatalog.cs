@@ -1,4 +1,6 @@
 using System.Collections.Frozen;
+using System.Text.Json;
+using Perisai.Stix.Markings;
 
 namespace Perisai.Stix.Validation;
 
@@ -234,7 +236,7 @@ internal static class TypeCatalog
     private static void MalwareRules(ValidationContext c)
     {
         // §4.11.1: name is required when is_family is true.
-        if (c.Has("is_family") && c.Object.GetProperty("is_family").ValueKind == System.Text.Json.JsonValueKind.True && !c.Has("name"))
+        if (c.Has("is_family") && c.Object.GetProperty("is_family").ValueKind == JsonValueKind.True && !c.Has("name"))
         {
             c.Add(ErrorCodes.RequiredProperty, "name", ErrorCodes.Required("name") + " (malware with is_family true)");
         }
@@ -244,7 +246,7 @@ internal static class TypeCatalog
     private static void EmailRules(ValidationContext c)
     {
         // §6.6.1: body and body_multipart depend on is_multipart.
-        bool multipart = c.Has("is_multipart") && c.Object.GetProperty("is_multipart").ValueKind == System.Text.Json.JsonValueKind.True;
+        bool multipart = c.Has("is_multipart") && c.Object.GetProperty("is_multipart").ValueKind == JsonValueKind.True;
         if (multipart && c.Has("body"))
         {
             c.Add(ErrorCodes.MutuallyExclusive, "body", "'body' must not be present when is_multipart is true; use body_multipart.");
@@ -264,6 +266,46 @@ internal static class TypeCatalog
         {
             c.Add(ErrorCodes.MissingOneOf, "$", ErrorCodes.OneOf(["definition_type", "extensions"]));
         }
+        string? id = c.Object.TryGetProperty("id", out var idEl) && idEl.ValueKind == JsonValueKind.String ? idEl.GetString() : null;
+        string? type = c.Object.TryGetProperty("definition_type", out var dt) && dt.ValueKind == JsonValueKind.String ? dt.GetString() : null;
+        c.Object.TryGetProperty("definition", out var definition);
+        if (type == "statement" && !DefinitionString(definition, "statement", out _))
+        {
+            // §7.2.1.3: a statement marking's definition has a required string "statement".
+            c.Add(ErrorCodes.RequiredProperty, "definition.statement", ErrorCodes.Required("statement"));
+        }
+        else if (type == "tlp")
+        {
+            // §7.2.1.4: only the four predefined TLP marking definitions may exist, each with its own level.
+            if (!DefinitionString(definition, "tlp", out string? level))
+            {
+                c.Add(ErrorCodes.RequiredProperty, "definition.tlp", ErrorCodes.Required("tlp"));
+            }
+            else if (id is null || !TlpMarkings.Tlp1Names.TryGetValue(id, out string? expected) || expected != level)
+            {
+                c.Add(ErrorCodes.NonStandardTlp, "definition.tlp", ErrorCodes.TlpMarking(level!));
+            }
+        }
+        if (c.Object.TryGetProperty("extensions", out var ext) && ext.ValueKind == JsonValueKind.Object
+            && ext.TryGetProperty(TlpMarkings.Tlp2Extension, out var tlp2) && tlp2.ValueKind == JsonValueKind.Object)
+        {
+            // The TLP 2.0 extension defines exactly five markings; another id claiming a level would mislead every reader.
+            string path = $"extensions.{TlpMarkings.Tlp2Extension}.tlp_2_0";
+            if (!DefinitionString(tlp2, "tlp_2_0", out string? level2))
+            {
+                c.Add(ErrorCodes.RequiredProperty, path, ErrorCodes.Required("tlp_2_0"));
+            }
+            else if (id is null || !TlpMarkings.Tlp2Names.TryGetValue(id, out string? expected2) || expected2 != level2)
+            {
+                c.Add(ErrorCodes.NonStandardTlp, path, ErrorCodes.TlpMarking(level2!));
+            }
+        }
+    }
+
+    private static bool DefinitionString(JsonElement obj, string name, out string? value)
+    {
+        value = obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        return value is not null;
     }
 
     private static TypeSpec Sdo(string name, string section, params PropertySpec[] props) => Make(name, ObjectCategory.Sdo, section, props);
