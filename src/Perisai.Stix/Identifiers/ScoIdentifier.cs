@@ -83,13 +83,13 @@ public static class ScoIdentifier
             }
         }
         // None of the preferred algorithms: take the first name in ordinal order so every producer picks the same one.
-        var first = hashes.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal).FirstOrDefault();
         sb.Append('{');
-        if (first.Name is not null)
+        var members = hashes.EnumerateObject().Select(p => (p.Name, p.Value)).OrderBy(p => p.Name, StringComparer.Ordinal).Take(1).ToList();
+        foreach (var (name, value) in members)
         {
-            JsonCanonicalizer.WriteString(sb, first.Name);
+            JsonCanonicalizer.WriteString(sb, name);
             sb.Append(':');
-            JsonCanonicalizer.Write(sb, first.Value);
+            JsonCanonicalizer.Write(sb, value);
         }
         sb.Append('}');
     }

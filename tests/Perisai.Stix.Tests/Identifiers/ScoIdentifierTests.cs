@@ -51,3 +51,16 @@ public class ScoIdentifierTests
         Assert.Equal("domain-name--3c10e93f-798e-5a26-a0c1-08156efab7f5", StixNormalizer.FillScoId(present.RootElement, Guid.NewGuid).GetProperty("id").GetString());
     }
 }
+
+public class ScoIdentifierEdgeTests
+{
+    [Theory]
+    [InlineData("""{"type":"file","hashes":{}}""")]
+    [InlineData("""{"type":"file","hashes":{"x-custom":"abc"}}""")]
+    [InlineData("""{"type":"x509-certificate","hashes":{"SHA-256":5}}""")]
+    public void Compute_UnusualHashes_GivesAnIdWithoutThrowing(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        Assert.StartsWith(doc.RootElement.GetProperty("type").GetString() + "--", ScoIdentifier.Compute(doc.RootElement), StringComparison.Ordinal);
+    }
+}
