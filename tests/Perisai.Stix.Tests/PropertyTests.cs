@@ -88,3 +88,26 @@ public class PropertyTests
         }).Check(Config);
     }
 }
+
+public class ParserRobustnessTests
+{
+    private static readonly Config Config = Config.QuickThrowOnFailure.WithMaxTest(5000);
+
+    // Strings near the grammar: digits, separators and letters in timestamp and identifier positions.
+    private static Arbitrary<string> NearMisses() => Arb.From(
+        Gen.Elements('0', '1', '2', '9', '-', ':', 'T', 'Z', '.', 'a', 'f', 'g', ' ', '\u00e9', '\0')
+            .ArrayOf().Select(chars => new string(chars)));
+
+    [Fact]
+    public void TimestampAndIdParsers_AnyString_AnswerWithoutThrowing()
+    {
+        Prop.ForAll(NearMisses(), s =>
+        {
+            _ = StixTimestamp.TryParse(s, out _);
+            _ = StixTimestamp.TryParse("2016-01-20T12:31:" + s, out _);
+            _ = StixId.TryParse(s, out _, out _);
+            _ = StixId.TryParse("indicator--" + s, out _, out _);
+            return true;
+        }).Check(Config);
+    }
+}

@@ -120,7 +120,7 @@ public sealed record QueryFilters
             // §3.4: added_after "MUST NOT" repeat; each match field "MUST NOT occur more than once".
             throw TaxiiException.BadRequest(TaxiiMessages.Repeated(name));
         }
-        return values[0] ?? "";
+        return values.Count == 0 ? "" : values[0] ?? "";
     }
 
     private static string[] List(string name, string value)
