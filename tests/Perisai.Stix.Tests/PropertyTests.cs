@@ -111,3 +111,19 @@ public class ParserRobustnessTests
         }).Check(Config);
     }
 }
+
+public class DocumentRobustnessTests
+{
+    [Fact]
+    public void Parse_AnyBytes_IsADocumentOrOneError()
+    {
+        // Bytes drawn from JSON punctuation, quotes, escapes and invalid UTF-8 lead bytes.
+        var bytes = Gen.Elements<byte>((byte)'{', (byte)'}', (byte)'[', (byte)']', (byte)'"', (byte)':', (byte)',', (byte)'\\', (byte)'u',
+            (byte)'1', (byte)'e', (byte)'-', (byte)'t', (byte)'n', (byte)' ', 0xC3, 0xA9, 0xFF, 0xC0, 0x80, 0xED, 0xA0).ArrayOf();
+        Prop.ForAll(Arb.From(bytes), b =>
+        {
+            using var doc = Perisai.Stix.Json.StixDocument.Parse(b);
+            return doc.Error is not null || doc.Document is not null;
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(5000));
+    }
+}
