@@ -15,10 +15,8 @@ public sealed class EndToEndTests
     [InlineData("postgres")]
     public async Task TaxiiClientSession_WalksEveryEndpoint(string storeKind)
     {
-        var store = await PerisaiProcess.FreshStoreAsync(storeKind);
-        Assert.SkipWhen(store is null, PerisaiProcess.NoPostgres);
-        await using var drop = new StoreCleanup(store!);
-        await using var node = await PerisaiProcess.StartOnAsync(store!, "--demo");
+        await using var store = await TestStore.CreateAsync(storeKind);
+        await using var node = await PerisaiProcess.StartOnAsync(store.Args, "--demo");
         Assert.NotNull(node.AdminKey);
         using var client = node.Client();
 
@@ -79,11 +77,9 @@ public sealed class EndToEndTests
     [InlineData("postgres")]
     public async Task Paging_100000ObjectsWhileAnotherClientAdds_ReturnsEveryPreexistingObjectExactlyOnce(string storeKind)
     {
-        var store = await PerisaiProcess.FreshStoreAsync(storeKind);
-        Assert.SkipWhen(store is null, PerisaiProcess.NoPostgres);
-        await using var drop = new StoreCleanup(store!);
-        await using var node = await PerisaiProcess.StartOnAsync(store!);
-        string c = await Bulk.AddCollectionAsync(store!, "paging");
+        await using var store = await TestStore.CreateAsync(storeKind);
+        await using var node = await PerisaiProcess.StartOnAsync(store.Args);
+        string c = await Bulk.AddCollectionAsync(store.Args, "paging");
         using var client = node.Client();
         var preexisting = Bulk.Ids(100_000);
         foreach (var chunk in preexisting.Chunk(10_000))
@@ -118,14 +114,12 @@ public sealed class EndToEndTests
     [InlineData("postgres")]
     public async Task Kill9_DuringA100000ObjectImport_KeepsEveryAcknowledgedEnvelopeWhole(string storeKind)
     {
-        var store = await PerisaiProcess.FreshStoreAsync(storeKind);
-        Assert.SkipWhen(store is null, PerisaiProcess.NoPostgres);
-        await using var drop = new StoreCleanup(store!);
+        await using var store = await TestStore.CreateAsync(storeKind);
         var envelopes = Enumerable.Range(0, 20).Select(_ => Bulk.Ids(5_000)).ToList();
         var acknowledged = new List<int>();
-        var node = await PerisaiProcess.StartOnAsync(store!);
+        var node = await PerisaiProcess.StartOnAsync(store.Args);
         string adminKey = node.AdminKey!;
-        string c = await Bulk.AddCollectionAsync(store!, "durable");
+        string c = await Bulk.AddCollectionAsync(store.Args, "durable");
         using (var client = node.Client())
         {
             var posting = Task.Run(async () =>
@@ -164,7 +158,7 @@ public sealed class EndToEndTests
         }
         await node.DisposeAsync();
 
-        await using var restarted = await PerisaiProcess.StartOnAsync(store!);
+        await using var restarted = await PerisaiProcess.StartOnAsync(store.Args);
         using var after = restarted.Client(adminKey);
         // Acknowledged envelopes still pending are resumed at start; wait until none is left.
         var waited = Stopwatch.StartNew();
@@ -193,12 +187,6 @@ public sealed class EndToEndTests
         }
         Assert.Equal(ids.Count, present.Count);
     }
-}
-
-/// <summary>Drops a test's PostgreSQL database when the test ends, after its node was disposed.</summary>
-internal sealed class StoreCleanup(string[] storeArgs) : IAsyncDisposable
-{
-    public async ValueTask DisposeAsync() => await PerisaiProcess.DropStoreAsync(storeArgs);
 }
 
 /// <summary>TLS as TAXII 2.1 §8.2.2 requires: a configured certificate, TLS 1.2 or later.</summary>

@@ -120,21 +120,6 @@ public sealed class PerisaiProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    /// <summary>Drops a database made by <see cref="FreshStoreAsync"/> (SQLite folders are left to the temp cleaner).</summary>
-    public static async Task DropStoreAsync(string[] storeArgs)
-    {
-        string? server = Environment.GetEnvironmentVariable("PERISAI_TEST_POSTGRES");
-        if (storeArgs.Length < 2 || storeArgs[0] != "--postgres" || string.IsNullOrEmpty(server))
-        {
-            return;
-        }
-        string db = new Npgsql.NpgsqlConnectionStringBuilder(storeArgs[1]).Database!;
-        await using var admin = new Npgsql.NpgsqlConnection(server);
-        await admin.OpenAsync();
-        await using var cmd = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS {db} WITH (FORCE)", admin);
-        await cmd.ExecuteNonQueryAsync();
-    }
-
     /// <summary>Runs a <c>perisai</c> verb to completion.</summary>
     public static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
     {
@@ -151,33 +136,6 @@ public sealed class PerisaiProcess : IAsyncDisposable
         await p.WaitForExitAsync();
         return (p.ExitCode, await stdout, await stderr);
     }
-
-    /// <summary>
-    /// Store arguments for a fresh, empty store of the kind: SQLite in a new folder, or a new database on the PostgreSQL
-    /// server of PERISAI_TEST_POSTGRES (null when that is not set, and the test is skipped).
-    /// </summary>
-    public static async Task<string[]?> FreshStoreAsync(string kind)
-    {
-        if (kind == "sqlite")
-        {
-            return ["--data", Path.Combine(TempDir(), "data")];
-        }
-        string? server = Environment.GetEnvironmentVariable("PERISAI_TEST_POSTGRES");
-        if (string.IsNullOrEmpty(server))
-        {
-            return null;
-        }
-        string db = "perisai_e2e_" + Guid.NewGuid().ToString("N");
-        await using (var admin = new Npgsql.NpgsqlConnection(server))
-        {
-            await admin.OpenAsync();
-            await using var cmd = new Npgsql.NpgsqlCommand($"CREATE DATABASE {db}", admin);
-            await cmd.ExecuteNonQueryAsync();
-        }
-        return ["--postgres", new Npgsql.NpgsqlConnectionStringBuilder(server) { Database = db }.ConnectionString];
-    }
-
-    public const string NoPostgres = "PostgreSQL end-to-end tests need PERISAI_TEST_POSTGRES (a server on loopback); .ci/run sets it.";
 
     public static string TempDir()
     {

@@ -27,7 +27,7 @@ public static class ObjectsEndpoints
 
     private static async Task<IResult> GetObjects(HttpContext context, string root, string id, NodeServices node)
     {
-        var (caller, mediaType, c) = await ReadableAsync(context, root, id, node).ConfigureAwait(false);
+        var (_, mediaType, c) = await ReadableAsync(context, root, id, node).ConfigureAwait(false);
         var filters = QueryFilters.Parse(context.Request.Query);
         var page = await QueryAsync(node, c.Id, filters, context.RequestAborted).ConfigureAwait(false);
         return Envelope(mediaType, page, "objects", (w, o) => w.WriteRawValue(o.Json, skipInputValidation: true));
