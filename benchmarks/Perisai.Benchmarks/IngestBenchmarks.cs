@@ -52,7 +52,7 @@ public class IngestBenchmarks
         // A fresh collection per call so every object is new, as in a first ingest.
         string c = $"c{Interlocked.Increment(ref _round)}";
         await _store!.AddCollectionAsync(new TaxiiCollection(c, "default", c, null, null));
-        return (await _store.AddObjectsAsync(c, _objects)).Count;
+        return (await _store.AddObjectsAsync(c, "identity--bench", _objects)).Count;
     }
 }
 
@@ -73,7 +73,7 @@ public class QueryBenchmarks
         _store.UpsertApiRootAsync(new ApiRoot("default", "bench", null)).GetAwaiter().GetResult();
         _store.AddCollectionAsync(new TaxiiCollection("c", "default", "c", null, null)).GetAwaiter().GetResult();
         using var doc = StixDocument.Parse(Generated.Envelope(0, 10_000));
-        _store.AddObjectsAsync("c", StixIntake.Check(doc, Guid.NewGuid).Valid).GetAwaiter().GetResult();
+        _store.AddObjectsAsync("c", "identity--bench", StixIntake.Check(doc, Guid.NewGuid).Valid).GetAwaiter().GetResult();
     }
 
     [GlobalCleanup]

@@ -34,6 +34,9 @@ public static class NodeHost
         builder.Services.AddSingleton<EnvelopeIngestor>();
         builder.Services.AddSingleton<NodeServices>();
         builder.Services.AddHostedService<EnvelopeWorker>();
+        builder.Services.AddSingleton<Sharing.TrustCache>();
+        builder.Services.AddSingleton<Sharing.AuditLog>();
+        builder.Services.AddHostedService<Sharing.AuditWriter>();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
@@ -68,6 +71,7 @@ public static class NodeHost
         DiscoveryEndpoints.Map(app);
         CollectionsEndpoints.Map(app);
         ObjectsEndpoints.Map(app);
+        Sharing.TrustEndpoints.Map(app);
         app.MapFallback(context => new TaxiiException(404, TaxiiMessages.NotFound, TaxiiMessages.NoResource).WriteAsync(context));
 
         foreach (string url in urls)

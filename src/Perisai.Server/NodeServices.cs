@@ -1,15 +1,22 @@
 using Microsoft.AspNetCore.Http;
 using Perisai.Server.Auth;
 using Perisai.Server.Ingest;
+using Perisai.Server.Sharing;
 using Perisai.Server.Taxii;
 using Perisai.Storage;
 
 namespace Perisai.Server;
 
 /// <summary>What every TAXII handler needs, resolved once per node.</summary>
-public sealed class NodeServices(IStixStore store, NodeOptions options, TimeProvider time, EnvelopeIngestor ingestor)
+public sealed class NodeServices(IStixStore store, NodeOptions options, TimeProvider time, EnvelopeIngestor ingestor, TrustCache trust, AuditLog audit)
 {
-    private readonly Authenticator _authenticator = new(store);
+    private readonly Authenticator _authenticator = new(store, trust);
+
+    /// <summary>The trust model, current.</summary>
+    public TrustCache Trust { get; } = trust;
+
+    /// <summary>The audit log.</summary>
+    public AuditLog Audit { get; } = audit;
 
     /// <summary>The store.</summary>
     public IStixStore Store { get; } = store;
@@ -31,6 +38,13 @@ public sealed class NodeServices(IStixStore store, NodeOptions options, TimeProv
         string mediaType = MediaTypes.Negotiate(context.Request, allowStix)
             ?? throw new TaxiiException(406, TaxiiMessages.NotAcceptable, TaxiiMessages.NotAcceptableDetail);
         return (caller, mediaType);
+    }
+
+    /// <summary>Authenticates the request (401 when it cannot), for the node's own JSON API.</summary>
+    public Task<Caller> AuthenticateAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return _authenticator.AuthenticateAsync(context.Request, context.RequestAborted);
     }
 
     /// <summary>The API root, or 404.</summary>

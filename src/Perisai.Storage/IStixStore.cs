@@ -11,8 +11,8 @@ public interface IStixStore : IAsyncDisposable
     /// <summary>Creates or upgrades the schema. Safe to call at every start.</summary>
     Task MigrateAsync(CancellationToken ct = default);
 
-    /// <summary>Adds an organization.</summary>
-    Task<Organization> AddOrganizationAsync(string name, CancellationToken ct = default);
+    /// <summary>Adds an organization; its id is a new STIX identity id.</summary>
+    Task<Organization> AddOrganizationAsync(string name, string? country = null, OrgKind kind = OrgKind.Partner, string? parentId = null, CancellationToken ct = default);
 
     /// <summary>All organizations, by name.</summary>
     Task<IReadOnlyList<Organization>> ListOrganizationsAsync(CancellationToken ct = default);
@@ -21,7 +21,7 @@ public interface IStixStore : IAsyncDisposable
     Task<Organization?> FindOrganizationAsync(string idOrName, CancellationToken ct = default);
 
     /// <summary>Adds an account to an organization.</summary>
-    Task<Account> AddAccountAsync(string orgId, string name, bool isAdmin, CancellationToken ct = default);
+    Task<Account> AddAccountAsync(string orgId, string name, Role role, CancellationToken ct = default);
 
     /// <summary>Finds an account by name.</summary>
     Task<Account?> FindAccountAsync(string name, CancellationToken ct = default);
@@ -59,23 +59,59 @@ public interface IStixStore : IAsyncDisposable
     /// <summary>One collection by id or alias.</summary>
     Task<TaxiiCollection?> GetCollectionAsync(string idOrAlias, CancellationToken ct = default);
 
-    /// <summary>Sets what an organization may do with a collection.</summary>
+    /// <summary>Sets what an organization or a community may do with a collection (both rights false removes the grant).</summary>
     Task GrantAsync(Grant grant, CancellationToken ct = default);
 
-    /// <summary>The grants of an organization.</summary>
-    Task<IReadOnlyList<Grant>> ListGrantsAsync(string? orgId, CancellationToken ct = default);
+    /// <summary>The grants naming one organization or community, or all.</summary>
+    Task<IReadOnlyList<Grant>> ListGrantsAsync(string? principalId, CancellationToken ct = default);
+
+    /// <summary>
+    /// Sets a collection's default marking and whether it is public; objects already stored without a TLP marking take
+    /// the new default at once.
+    /// </summary>
+    Task SetCollectionPolicyAsync(string collectionId, Perisai.Stix.Markings.TlpLevel defaultTlp, bool isPublic, CancellationToken ct = default);
+
+    /// <summary>Adds a community.</summary>
+    Task<Community> AddCommunityAsync(string name, string definition, CancellationToken ct = default);
+
+    /// <summary>Adds an organization to a community or removes it.</summary>
+    Task SetCommunityMemberAsync(string communityId, string orgId, bool member, CancellationToken ct = default);
+
+    /// <summary>All communities with their members, by name.</summary>
+    Task<IReadOnlyList<Community>> ListCommunitiesAsync(CancellationToken ct = default);
+
+    /// <summary>A number that changes whenever trust (organizations, communities, collections, grants) changes.</summary>
+    Task<long> TrustVersionAsync(CancellationToken ct = default);
+
+    /// <summary>The trust model of the node as it is now, and its <see cref="TrustVersionAsync"/>.</summary>
+    Task<(long Version, Perisai.Stix.Sharing.TrustModel Model)> LoadTrustAsync(CancellationToken ct = default);
+
+    /// <summary>Of the given ids, those a reader sees as refs (an organization, or an object with a version it may see).</summary>
+    Task<IReadOnlySet<string>> VisibleRefsAsync(SharingFilter reader, IReadOnlyCollection<string> ids, CancellationToken ct = default);
+
+    /// <summary>The sharing facts of every stored version of the given ids, in every collection.</summary>
+    Task<IReadOnlyList<Perisai.Stix.Sharing.SharedObject>> SharedVersionsAsync(IReadOnlyCollection<string> ids, CancellationToken ct = default);
+
+    /// <summary>Appends entries to the audit log.</summary>
+    Task AppendAuditAsync(IReadOnlyList<AuditEntry> entries, CancellationToken ct = default);
+
+    /// <summary>Reads the audit log, newest first.</summary>
+    Task<IReadOnlyList<AuditEntry>> QueryAuditAsync(AuditQuery query, CancellationToken ct = default);
 
     /// <summary>
     /// Adds objects to a collection in one transaction. Each gets a date_added strictly later than any before it in the
     /// collection. An exact version already present is a duplicate, not an error.
     /// </summary>
-    Task<IReadOnlyList<AddResult>> AddObjectsAsync(string collectionId, IReadOnlyList<StixObject> objects, CancellationToken ct = default);
+    Task<IReadOnlyList<AddResult>> AddObjectsAsync(string collectionId, string producer, IReadOnlyList<StixObject> objects, CancellationToken ct = default);
 
     /// <summary>Reads objects in date_added order.</summary>
     Task<Page<StoredObject>> QueryObjectsAsync(ObjectQuery query, CancellationToken ct = default);
 
     /// <summary>Deletes the matching versions of one object; returns how many were removed.</summary>
     Task<int> DeleteObjectAsync(string collectionId, string objectId, VersionFilter versions, IReadOnlyList<string>? specVersions, CancellationToken ct = default);
+
+    /// <summary>Deletes the versions of one object with the given date_added values; returns how many were removed.</summary>
+    Task<int> DeleteVersionsAsync(string collectionId, string objectId, IReadOnlyList<long> dateAdded, CancellationToken ct = default);
 
     /// <summary>Stores or replaces a status resource.</summary>
     Task SaveStatusAsync(StatusRecord status, CancellationToken ct = default);

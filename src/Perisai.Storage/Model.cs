@@ -1,10 +1,79 @@
 namespace Perisai.Storage;
 
-/// <summary>A member organization of the node (a national CERT, a partner, the node operator).</summary>
-public sealed record Organization(string Id, string Name);
+/// <summary>What kind of organization a member is.</summary>
+public enum OrgKind
+{
+    /// <summary>A national CERT or CSIRT.</summary>
+    NationalCert,
+
+    /// <summary>A government CSIRT.</summary>
+    GovernmentCsirt,
+
+    /// <summary>A sector CERT (finance, energy, ...).</summary>
+    SectorCert,
+
+    /// <summary>A regional body (e.g. the ASEAN Regional CERT).</summary>
+    RegionalBody,
+
+    /// <summary>A partner outside the region, or the node's own operator.</summary>
+    Partner,
+}
+
+/// <summary>
+/// A member organization of the node. Its id is the id of its STIX <c>identity</c> (class organization), so
+/// objects name it (<c>x_perisai_recipients</c>, <c>where_sighted_refs</c>) the way STIX names any identity.
+/// </summary>
+/// <param name="Id">STIX identity id.</param>
+/// <param name="Name">Unique name.</param>
+/// <param name="Country">ISO 3166-1 alpha-2 code, upper case; null for bodies without one.</param>
+/// <param name="Kind">What kind of organization it is.</param>
+/// <param name="ParentId">The organization it is a constituent of, if any.</param>
+public sealed record Organization(string Id, string Name, string? Country = null, OrgKind Kind = OrgKind.Partner, string? ParentId = null);
+
+/// <summary>What an account may do (issue 3): each role includes the ones below it except <see cref="Sync"/>.</summary>
+public enum Role
+{
+    /// <summary>Reads intelligence.</summary>
+    Reader,
+
+    /// <summary>Reads and writes intelligence.</summary>
+    Analyst,
+
+    /// <summary>An analyst who also manages the collections and trust of the organization.</summary>
+    Lead,
+
+    /// <summary>Manages the node: organizations, accounts, keys; and everything a lead may.</summary>
+    Admin,
+
+    /// <summary>A peer node that synchronizes: reads and writes intelligence, manages nothing.</summary>
+    Sync,
+}
 
 /// <summary>An account of an organization; API keys belong to accounts.</summary>
-public sealed record Account(string Id, string OrgId, string Name, bool IsAdmin);
+public sealed record Account(string Id, string OrgId, string Name, Role Role)
+{
+    /// <summary>Whether the account administers the node.</summary>
+    public bool IsAdmin => Role == Role.Admin;
+
+    /// <summary>Whether the account may write intelligence.</summary>
+    public bool CanWriteIntel => Role is Role.Analyst or Role.Lead or Role.Admin or Role.Sync;
+
+    /// <summary>Whether the account may manage collections and trust.</summary>
+    public bool CanManageTrust => Role is Role.Lead or Role.Admin;
+}
+
+/// <summary>A named trust group of organizations, with its written definition (TLP:GREEN's community, made explicit).</summary>
+public sealed record Community(string Id, string Name, string Definition, IReadOnlyList<string> Members);
+
+/// <summary>Who a grant is for.</summary>
+public enum PrincipalKind
+{
+    /// <summary>One organization.</summary>
+    Org,
+
+    /// <summary>Every member of a community.</summary>
+    Community,
+}
 
 /// <summary>An API key as stored: never the secret, only its salted hash.</summary>
 public sealed record ApiKeyRecord(string Id, string AccountId, string Label, string Salt, string Hash, long Created, bool Revoked);
@@ -14,13 +83,24 @@ public sealed record ApiRoot(string Name, string Title, string? Description);
 
 /// <summary>A TAXII collection (TAXII 2.1 §5.2) within an API root.</summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "'Collection' is the TAXII 2.1 term for this resource.")]
-public sealed record TaxiiCollection(string Id, string ApiRoot, string Title, string? Description, string? Alias);
+public sealed record TaxiiCollection(string Id, string ApiRoot, string Title, string? Description, string? Alias,
+    string? OwnerOrg = null, Perisai.Stix.Markings.TlpLevel DefaultTlp = Perisai.Stix.Markings.TlpLevel.Amber, bool IsPublic = false);
 
-/// <summary>What an organization may do with a collection.</summary>
-public sealed record Grant(string CollectionId, string OrgId, bool CanRead, bool CanWrite);
+/// <summary>What an organization, or every member of a community, may do with a collection.</summary>
+public sealed record Grant(string CollectionId, string PrincipalId, bool CanRead, bool CanWrite, PrincipalKind Kind = PrincipalKind.Org);
 
 /// <summary>One stored version of an object in a collection.</summary>
-public sealed record StoredObject(string Id, string Type, string SpecVersion, string Version, long DateAdded, string Json);
+/// <param name="Id">STIX id.</param>
+/// <param name="Type">STIX type.</param>
+/// <param name="SpecVersion">spec_version.</param>
+/// <param name="Version">Version as written.</param>
+/// <param name="DateAdded">date_added, µs since the epoch.</param>
+/// <param name="Json">The object as received.</param>
+/// <param name="Producer">The organization that wrote it.</param>
+/// <param name="RefRule">How its refs govern its visibility.</param>
+/// <param name="Granular">Whether it carries granular TLP markings (properties may have to be withheld).</param>
+public sealed record StoredObject(string Id, string Type, string SpecVersion, string Version, long DateAdded, string Json,
+    string Producer = "", Perisai.Stix.Sharing.RefRule RefRule = Perisai.Stix.Sharing.RefRule.None, bool Granular = false);
 
 /// <summary>What happened to one object of a write.</summary>
 public enum AddOutcome
@@ -70,11 +150,11 @@ public sealed record ObjectQuery(string CollectionId)
     public int Limit { get; init; } = 1000;
 
     /// <summary>
-    /// The reader's sharing filter: only objects whose strictest TLP level (<see cref="Perisai.Stix.Markings.TlpLevel"/>)
-    /// is in this set. Null means no restriction. Applied inside the query, before paging, so a page is never short
-    /// because of what the reader may not see and <c>more</c>/<c>next</c> stay exact.
+    /// The reader whose view this is: only what the sharing policy lets it see, with "first" and "last" version meant
+    /// among those. Null means no restriction (the operator's own tools). Applied inside the query, before paging, so a
+    /// page is never short because of what the reader may not see and <c>more</c>/<c>next</c> stay exact.
     /// </summary>
-    public IReadOnlyList<Perisai.Stix.Markings.TlpLevel>? VisibleTlp { get; init; }
+    public SharingFilter? Reader { get; init; }
 }
 
 /// <summary>A page of results and whether more follow.</summary>
@@ -86,4 +166,52 @@ public sealed record StatusRecord(
     int TotalCount, int SuccessCount, int FailureCount, int PendingCount, string Details);
 
 /// <summary>An envelope acknowledged but not yet applied.</summary>
-public sealed record PendingEnvelope(string StatusId, string CollectionId, string Body);
+public sealed record PendingEnvelope(string StatusId, string CollectionId, string Body, string Producer = "");
+
+/// <summary>
+/// One reader's side of the sharing policy, in the form the store's query takes it: computed from the trust model by
+/// <see cref="For"/>, applied by the store exactly as <see cref="Perisai.Stix.Sharing.SharingPolicy"/> decides.
+/// </summary>
+/// <param name="OrgId">The reader's organization.</param>
+/// <param name="AmberReach">The organization and the one it is a constituent of.</param>
+/// <param name="Readable">Collections it may read.</param>
+/// <param name="Green">Collections whose TLP:GREEN community it belongs to.</param>
+/// <param name="LeavingNode">The objects leave the node (export, feed, peer): TLP:RED is withheld from everyone.</param>
+public sealed record SharingFilter(string OrgId, IReadOnlyList<string> AmberReach, IReadOnlyList<string> Readable, IReadOnlyList<string> Green, bool LeavingNode = false)
+{
+    /// <summary>The filter of one organization under a trust model.</summary>
+    public static SharingFilter For(Perisai.Stix.Sharing.TrustModel model, string orgId, bool leavingNode = false)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var readable = model.Collections.Keys.Where(c => model.CanRead(orgId, c)).Order(StringComparer.Ordinal).ToList();
+        return new SharingFilter(orgId, model.AmberReach(orgId), readable,
+            [.. readable.Where(c => model.InGreenCommunity(orgId, c))], leavingNode);
+    }
+}
+
+/// <summary>One entry of the audit log.</summary>
+/// <param name="Id">Unique id.</param>
+/// <param name="At">When, µs since the epoch.</param>
+/// <param name="AccountId">Who (null for the operator's command line).</param>
+/// <param name="OrgId">Their organization.</param>
+/// <param name="Action">What, e.g. <c>objects.read</c>, <c>objects.write</c>, <c>key.revoke</c>.</param>
+/// <param name="Target">On what (a collection, a key, an organization).</param>
+/// <param name="Detail">Counts and parameters; never object content.</param>
+/// <param name="Source">From where (remote address, or <c>cli</c>).</param>
+public sealed record AuditEntry(string Id, long At, string? AccountId, string? OrgId, string Action, string? Target, string? Detail, string? Source);
+
+/// <summary>A read of the audit log, newest first.</summary>
+public sealed record AuditQuery
+{
+    /// <summary>Only entries at or after this instant (µs).</summary>
+    public long? Since { get; init; }
+
+    /// <summary>Only entries of this organization.</summary>
+    public string? OrgId { get; init; }
+
+    /// <summary>Only entries whose action starts with this.</summary>
+    public string? ActionPrefix { get; init; }
+
+    /// <summary>Most entries to return.</summary>
+    public int Limit { get; init; } = 100;
+}

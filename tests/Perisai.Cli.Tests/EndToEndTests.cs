@@ -18,7 +18,8 @@ public sealed class EndToEndTests
         await using var store = await TestStore.CreateAsync(storeKind);
         await using var node = await PerisaiProcess.StartOnAsync(store.Args, "--demo");
         Assert.NotNull(node.AdminKey);
-        using var client = node.Client();
+        // An analyst of a national CERT: the node's administrator is not a member of any demo community.
+        using var client = node.Client(node.DemoKeys["mycert-analyst"]);
 
         // Discovery -> API root -> collections.
         var discovery = JsonDocument.Parse(await client.GetStringAsync("/taxii2/")).RootElement;
@@ -27,7 +28,7 @@ public sealed class EndToEndTests
         var apiRoot = JsonDocument.Parse(await client.GetStringAsync(root)).RootElement;
         Assert.Equal("application/taxii+json;version=2.1", apiRoot.GetProperty("versions")[0].GetString());
         var collections = JsonDocument.Parse(await client.GetStringAsync("/default/collections/")).RootElement.GetProperty("collections");
-        Assert.Equal(["asean", "partners"], collections.EnumerateArray().Select(c => c.GetProperty("alias").GetString()).Order());
+        Assert.Equal(["asean", "my-sg", "partners"], collections.EnumerateArray().Select(c => c.GetProperty("alias").GetString()).Order());
         string partners = collections.EnumerateArray().Single(c => c.GetProperty("alias").GetString() == "partners").GetProperty("id").GetString()!;
 
         // The demo intelligence is there and valid.

@@ -29,6 +29,9 @@ public sealed class PerisaiProcess : IAsyncDisposable
 
     public string? AdminKey { get; private set; }
 
+    /// <summary>The demo accounts' keys, by account name, as <c>serve --demo</c> printed them.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, string> DemoKeys { get; } = new(StringComparer.Ordinal);
+
     public string Output
     {
         get
@@ -88,6 +91,10 @@ public sealed class PerisaiProcess : IAsyncDisposable
         if (line.TrimStart().StartsWith("PERISAI_KEY=", StringComparison.Ordinal))
         {
             AdminKey = line.Trim()["PERISAI_KEY=".Length..];
+        }
+        else if (line.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [string account, string key] && key.StartsWith("perisai_", StringComparison.Ordinal))
+        {
+            DemoKeys[account] = key;
         }
         if (line.Contains("Now listening on", StringComparison.Ordinal))
         {

@@ -38,7 +38,17 @@ internal sealed class TestStore : IAsyncDisposable
     {
         if (_database is not null)
         {
-            await ExecuteAsync($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)");
+            try
+            {
+                await ExecuteAsync($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)");
+            }
+            catch (Npgsql.PostgresException ex) when (ex.SqlState == "55006")
+            {
+                // A session the server has not finished tearing down (the node was just killed): retry once it has, and
+                // never let the clean-up hide the test's own outcome.
+                await Task.Delay(2000);
+                await ExecuteAsync($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)");
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+using Perisai.Stix.Markings;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -50,24 +51,27 @@ public sealed class TestNode : IAsyncDisposable
         await store.MigrateAsync();
         await store.UpsertApiRootAsync(new ApiRoot("default", "Default root", "for tests"));
         await store.UpsertApiRootAsync(new ApiRoot("second", "Second root", null));
-        await store.AddCollectionAsync(new TaxiiCollection("c1", "default", "One", "first", "one"));
-        await store.AddCollectionAsync(new TaxiiCollection("c2", "default", "Two", null, null));
-        await store.AddCollectionAsync(new TaxiiCollection("c3", "second", "Three", null, null));
-
         var op = await store.AddOrganizationAsync("operator");
         var alpha = await store.AddOrganizationAsync("alpha");
         var beta = await store.AddOrganizationAsync("beta");
+        // c1: owned by alpha, unmarked objects TLP:GREEN, read by the community {alpha, beta}, written by alpha.
+        await store.AddCollectionAsync(new TaxiiCollection("c1", "default", "One", "first", "one", alpha.Id, TlpLevel.Green));
+        await store.AddCollectionAsync(new TaxiiCollection("c2", "default", "Two", null, null, op.Id));
+        await store.AddCollectionAsync(new TaxiiCollection("c3", "second", "Three", null, null, op.Id));
+        var community = await store.AddCommunityAsync("alpha and beta", "The two test organizations.");
+        await store.SetCommunityMemberAsync(community.Id, alpha.Id, true);
+        await store.SetCommunityMemberAsync(community.Id, beta.Id, true);
+        await store.GrantAsync(new Grant("c1", community.Id, true, false, PrincipalKind.Community));
         await store.GrantAsync(new Grant("c1", alpha.Id, true, true));
-        await store.GrantAsync(new Grant("c1", beta.Id, true, false));
         string Key(Account a, string label)
         {
             var k = ApiKeys.Issue(a.Id, label, TimeProvider.System);
             store.AddApiKeyAsync(k.Record).GetAwaiter().GetResult();
             return k.Secret;
         }
-        var admin = await store.AddAccountAsync(op.Id, "admin", true);
-        var alphaAcct = await store.AddAccountAsync(alpha.Id, "alpha-analyst", false);
-        var betaAcct = await store.AddAccountAsync(beta.Id, "beta-analyst", false);
+        var admin = await store.AddAccountAsync(op.Id, "admin", Role.Admin);
+        var alphaAcct = await store.AddAccountAsync(alpha.Id, "alpha-analyst", Role.Analyst);
+        var betaAcct = await store.AddAccountAsync(beta.Id, "beta-analyst", Role.Analyst);
         string revoked = Key(alphaAcct, "old");
         var parsed = ApiKeys.TryParse(revoked, out string revokedId, out _);
         Assert.True(parsed);

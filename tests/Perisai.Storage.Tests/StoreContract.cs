@@ -51,6 +51,7 @@ public abstract class StoreContract<TFactory> : IAsyncLifetime where TFactory : 
 
     private const string A = "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f";
     private const string B = "indicator--1a3f1b7d-6f0e-4e4c-9d1b-5e7c0c1a2b3c";
+    private const string Producer = "identity--0b5d1e8a-3f5c-4b1e-9c2d-7a6f8e9d0c1b";
 
     [Fact]
     public async Task Migrate_Twice_IsHarmless()
@@ -64,8 +65,8 @@ public abstract class StoreContract<TFactory> : IAsyncLifetime where TFactory : 
     public async Task AddObjects_StampsStrictlyIncreasingDateAdded_EvenWhenTheClockStandsStill()
     {
         SkipIfUnavailable();
-        await Store.AddObjectsAsync("c1", [Indicator(A, "2026-01-01T00:00:00.000Z"), Indicator(B, "2026-01-01T00:00:00.000Z")]);
-        await Store.AddObjectsAsync("c1", [Indicator(A, "2026-01-02T00:00:00.000Z")]);
+        await Store.AddObjectsAsync("c1", Producer, [Indicator(A, "2026-01-01T00:00:00.000Z"), Indicator(B, "2026-01-01T00:00:00.000Z")]);
+        await Store.AddObjectsAsync("c1", Producer, [Indicator(A, "2026-01-02T00:00:00.000Z")]);
         var page = await Store.QueryObjectsAsync(new ObjectQuery("c1") { Versions = VersionFilter.Every });
         Assert.Equal(3, page.Items.Count);
         Assert.True(page.Items[0].DateAdded < page.Items[1].DateAdded && page.Items[1].DateAdded < page.Items[2].DateAdded);
@@ -75,8 +76,8 @@ public abstract class StoreContract<TFactory> : IAsyncLifetime where TFactory : 
     public async Task AddObjects_SameVersionAgain_IsDuplicateAndChangesNothing()
     {
         SkipIfUnavailable();
-        var first = await Store.AddObjectsAsync("c1", [Indicator(A, "2026-01-01T00:00:00.000Z")]);
-        var again = await Store.AddObjectsAsync("c1", [Indicator(A, "2026-01-01T00:00:00.000Z")]);
+        var first = await Store.AddObjectsAsync("c1", Producer, [Indicator(A, "2026-01-01T00:00:00.000Z")]);
+        var again = await Store.AddObjectsAsync("c1", Producer, [Indicator(A, "2026-01-01T00:00:00.000Z")]);
         Assert.Equal(AddOutcome.Added, first[0].Outcome);
         Assert.Equal(AddOutcome.Duplicate, again[0].Outcome);
         Assert.Single((await Store.QueryObjectsAsync(new ObjectQuery("c1") { Versions = VersionFilter.Every })).Items);
@@ -86,7 +87,7 @@ public abstract class StoreContract<TFactory> : IAsyncLifetime where TFactory : 
     public async Task AddObjects_SameVersionTwiceInOneBatch_SecondIsDuplicate()
     {
         SkipIfUnavailable();
-        var r = await Store.AddObjectsAsync("c1", [Indicator(A, "2026-01-01T00:00:00.000Z"), Indicator(A, "2026-01-01T00:00:00.000Z"), Indicator(A, "2026-02-01T00:00:00.000Z")]);
+        var r = await Store.AddObjectsAsync("c1", Producer, [Indicator(A, "2026-01-01T00:00:00.000Z"), Indicator(A, "2026-01-01T00:00:00.000Z"), Indicator(A, "2026-02-01T00:00:00.000Z")]);
         Assert.Equal([AddOutcome.Added, AddOutcome.Duplicate, AddOutcome.Added], r.Select(x => x.Outcome));
         Assert.Equal("2026-02-01T00:00:00.000Z", Assert.Single((await Store.QueryObjectsAsync(new ObjectQuery("c1"))).Items).Version);
     }
@@ -96,8 +97,8 @@ public abstract class StoreContract<TFactory> : IAsyncLifetime where TFactory : 
     {
         SkipIfUnavailable();
         // Added out of order: the middle version last.
-        await Store.AddObjectsAsync("c1", [Indicator(A, "2026-01-01T00:00:00.000Z"), Indicator(A, "2026-03-01T00:00:00.000Z")]);
-        await Store.AddObjectsAsync("c1", [Indicator(A, "2026-02-01T00:00:00.000Z")]);
+        await Store.AddObjectsAsync("c1", Producer, [Indicator(A, "2026-01-01T00:00:00.000Z"), Indicator(A, "2026-03-01T00:00:00.000Z")]);
+        await Store.AddObjectsAsync("c1", Producer, [Indicator(A, "2026-02-01T00:00:00.000Z")]);
 
         async Task<string[]> Versions(VersionFilter f) =>
             [.. (await Store.QueryObjectsAsync(new ObjectQuery("c1") { Versions = f })).Items.Select(i => i.Version)];
@@ -113,9 +114,9 @@ public abstract class StoreContract<TFactory> : IAsyncLifetime where TFactory : 
     public async Task QueryObjects_IdTypeAndAddedAfter_Filter()
     {
         SkipIfUnavailable();
-        await Store.AddObjectsAsync("c1", [Indicator(A, "2026-01-01T00:00:00.000Z")]);
+        await Store.AddObjectsAsync("c1", Producer, [Indicator(A, "2026-01-01T00:00:00.000Z")]);
         Time.Advance(TimeSpan.FromSeconds(1));
-        await Store.AddObjectsAsync("c1", [Indicator(B, "2026-01-01T00:00:00.000Z"), Sco("ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd", "198.51.100.3")]);
+        await Store.AddObjectsAsync("c1", Producer, [Indicator(B, "2026-01-01T00:00:00.000Z"), Sco("ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd", "198.51.100.3")]);
         var all = (await Store.QueryObjectsAsync(new ObjectQuery("c1"))).Items;
         Assert.Equal(3, all.Count);
         Assert.Equal([B], (await Store.QueryObjectsAsync(new ObjectQuery("c1") { Ids = [B] })).Items.Select(i => i.Id));
@@ -130,7 +131,7 @@ public abstract class StoreContract<TFactory> : IAsyncLifetime where TFactory : 
     {
         SkipIfUnavailable();
         var objs = Enumerable.Range(0, 25).Select(i => Indicator($"indicator--{Guid.NewGuid()}", "2026-01-01T00:00:00.000Z")).ToList();
-        await Store.AddObjectsAsync("c1", objs);
+        await Store.AddObjectsAsync("c1", Producer, objs);
         var seen = new List<string>();
         long? after = null;
         bool more = true;
@@ -151,8 +152,8 @@ public abstract class StoreContract<TFactory> : IAsyncLifetime where TFactory : 
     public async Task AddObjects_NewVersionOfRevokedObject_IsRejected()
     {
         SkipIfUnavailable();
-        await Store.AddObjectsAsync("c1", [Indicator(A, "2026-01-01T00:00:00.000Z", revoked: true)]);
-        var r = await Store.AddObjectsAsync("c1", [Indicator(A, "2026-02-01T00:00:00.000Z")]);
+        await Store.AddObjectsAsync("c1", Producer, [Indicator(A, "2026-01-01T00:00:00.000Z", revoked: true)]);
+        var r = await Store.AddObjectsAsync("c1", Producer, [Indicator(A, "2026-02-01T00:00:00.000Z")]);
         Assert.Equal(AddOutcome.Rejected, r[0].Outcome);
         Assert.Contains("revoked", r[0].Message, StringComparison.Ordinal);
     }
@@ -162,10 +163,10 @@ public abstract class StoreContract<TFactory> : IAsyncLifetime where TFactory : 
     {
         SkipIfUnavailable();
         const string id = "ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd";
-        var first = await Store.AddObjectsAsync("c1", [Sco(id, "198.51.100.3")]);
-        var same = await Store.AddObjectsAsync("c1", [Sco(id, "198.51.100.3")]);
+        var first = await Store.AddObjectsAsync("c1", Producer, [Sco(id, "198.51.100.3")]);
+        var same = await Store.AddObjectsAsync("c1", Producer, [Sco(id, "198.51.100.3")]);
         Time.Advance(TimeSpan.FromSeconds(1));
-        var changed = await Store.AddObjectsAsync("c1", [Sco(id, "198.51.100.4")]);
+        var changed = await Store.AddObjectsAsync("c1", Producer, [Sco(id, "198.51.100.4")]);
         Assert.Equal(AddOutcome.Added, first[0].Outcome);
         Assert.Equal(AddOutcome.Duplicate, same[0].Outcome);
         Assert.Equal(first[0].Version, same[0].Version);
@@ -177,7 +178,7 @@ public abstract class StoreContract<TFactory> : IAsyncLifetime where TFactory : 
     public async Task DeleteObject_LastVersion_PromotesThePreviousToLast()
     {
         SkipIfUnavailable();
-        await Store.AddObjectsAsync("c1", [Indicator(A, "2026-01-01T00:00:00.000Z"), Indicator(A, "2026-02-01T00:00:00.000Z")]);
+        await Store.AddObjectsAsync("c1", Producer, [Indicator(A, "2026-01-01T00:00:00.000Z"), Indicator(A, "2026-02-01T00:00:00.000Z")]);
         int removed = await Store.DeleteObjectAsync("c1", A, VersionFilter.LastOnly, null);
         Assert.Equal(1, removed);
         var page = await Store.QueryObjectsAsync(new ObjectQuery("c1"));
@@ -199,12 +200,14 @@ public abstract class StoreContract<TFactory> : IAsyncLifetime where TFactory : 
             using var doc = JsonDocument.Parse(json);
             objs.Add(StixObject.FromJson(doc.RootElement));
         }
-        await Store.AddObjectsAsync("c1", objs);
-        var page = await Store.QueryObjectsAsync(new ObjectQuery("c1") { Limit = 3, VisibleTlp = [Perisai.Stix.Markings.TlpLevel.Clear] });
+        await Store.AddObjectsAsync("c1", Producer, objs);
+        // A reader of c1 outside its community, who is not the producer: it sees the CLEAR half only.
+        var reader = new SharingFilter("identity--reader", ["identity--reader"], ["c1"], []);
+        var page = await Store.QueryObjectsAsync(new ObjectQuery("c1") { Limit = 3, Reader = reader });
         Assert.Equal(3, page.Items.Count);
         Assert.True(page.More);
         Assert.All(page.Items, i => Assert.Contains(Perisai.Stix.Markings.TlpMarkings.Clear, i.Json, StringComparison.Ordinal));
-        var all = await Store.QueryObjectsAsync(new ObjectQuery("c1") { Limit = 100, VisibleTlp = [Perisai.Stix.Markings.TlpLevel.Clear] });
+        var all = await Store.QueryObjectsAsync(new ObjectQuery("c1") { Limit = 100, Reader = reader });
         Assert.Equal(5, all.Items.Count);
         Assert.False(all.More);
     }
@@ -213,7 +216,7 @@ public abstract class StoreContract<TFactory> : IAsyncLifetime where TFactory : 
     public async Task AddObjects_UnknownCollection_Throws()
     {
         SkipIfUnavailable();
-        await Assert.ThrowsAsync<KeyNotFoundException>(() => Store.AddObjectsAsync("nope", [Indicator(A, "2026-01-01T00:00:00.000Z")]));
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => Store.AddObjectsAsync("nope", Producer, [Indicator(A, "2026-01-01T00:00:00.000Z")]));
     }
 
     [Fact]
@@ -221,7 +224,7 @@ public abstract class StoreContract<TFactory> : IAsyncLifetime where TFactory : 
     {
         SkipIfUnavailable();
         await Store.AddCollectionAsync(new TaxiiCollection("c2", "default", "Two", null, null));
-        await Store.AddObjectsAsync("c1", [Indicator(A, "2026-01-01T00:00:00.000Z")]);
+        await Store.AddObjectsAsync("c1", Producer, [Indicator(A, "2026-01-01T00:00:00.000Z")]);
         Assert.Empty((await Store.QueryObjectsAsync(new ObjectQuery("c2"))).Items);
         Assert.Equal("c1", (await Store.GetCollectionAsync("one"))!.Id);
     }
@@ -231,7 +234,7 @@ public abstract class StoreContract<TFactory> : IAsyncLifetime where TFactory : 
     {
         SkipIfUnavailable();
         var org = await Store.AddOrganizationAsync("MyCERT");
-        var acct = await Store.AddAccountAsync(org.Id, "analyst", isAdmin: false);
+        var acct = await Store.AddAccountAsync(org.Id, "analyst", Role.Analyst);
         await Store.AddApiKeyAsync(new ApiKeyRecord("k1", acct.Id, "laptop", "salt", "hash", 1, false));
         Assert.Equal(org, await Store.FindOrganizationAsync("MyCERT"));
         Assert.Equal(acct, await Store.FindAccountAsync("analyst"));
@@ -250,9 +253,9 @@ public abstract class StoreContract<TFactory> : IAsyncLifetime where TFactory : 
     {
         SkipIfUnavailable();
         var org = await Store.AddOrganizationAsync("Org");
-        var acct = await Store.AddAccountAsync(org.Id, "a", true);
+        var acct = await Store.AddAccountAsync(org.Id, "a", Role.Admin);
         var status = new StatusRecord("s1", "default", "c1", acct.Id, "pending", 1, 1, 0, 0, 1, "{}");
-        await Store.AcceptEnvelopeAsync(status, new PendingEnvelope("s1", "c1", "{\"objects\":[]}"));
+        await Store.AcceptEnvelopeAsync(status, new PendingEnvelope("s1", "c1", "{\"objects\":[]}", Producer));
         var pending = Assert.Single(await Store.ListPendingEnvelopesAsync());
         await Store.CompleteEnvelopeAsync(pending, [Indicator(A, "2026-01-01T00:00:00.000Z")],
             results => status with { Status = "complete", SuccessCount = results.Count, PendingCount = 0 });

@@ -28,9 +28,9 @@ internal static class Bootstrap
             return null;
         }
         var org = await store.FindOrganizationAsync(OperatorOrg, ct).ConfigureAwait(false)
-            ?? await store.AddOrganizationAsync(OperatorOrg, ct).ConfigureAwait(false);
+            ?? await store.AddOrganizationAsync(OperatorOrg, ct: ct).ConfigureAwait(false);
         var admin = await store.FindAccountAsync(AdminAccount, ct).ConfigureAwait(false)
-            ?? await store.AddAccountAsync(org.Id, AdminAccount, isAdmin: true, ct).ConfigureAwait(false);
+            ?? await store.AddAccountAsync(org.Id, AdminAccount, Role.Admin, ct).ConfigureAwait(false);
         var key = ApiKeys.Issue(admin.Id, "first start", TimeProvider.System);
         await store.AddApiKeyAsync(key.Record, ct).ConfigureAwait(false);
         return key.Secret;

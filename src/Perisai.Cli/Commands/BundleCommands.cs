@@ -3,6 +3,7 @@ using System.Text.Json;
 using Perisai.Stix.Json;
 using Perisai.Stix.Validation;
 using Perisai.Storage;
+using Perisai.Server.Sharing;
 using Spectre.Console;
 
 namespace Perisai.Cli.Commands;
@@ -21,15 +22,16 @@ internal static class BundleCommands
         var store = new StoreOptions();
         var files = new Argument<FileInfo[]>("files") { Description = "STIX bundles, TAXII envelopes or single objects (JSON).", Arity = ArgumentArity.OneOrMore };
         var collection = new Option<string>("--collection") { Description = "Collection id or alias to add the objects to.", Required = true };
+        var asOrg = new Option<string>("--as") { Description = "Organization the objects come from (their producer, whom the sharing policy always lets see them).", DefaultValueFactory = _ => Bootstrap.OperatorOrg };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
         var command = new Command("import", """
             Validate and add STIX objects to a collection. Every rejected object is reported with its errors and
             JSON path; the exit code is 1 when anything was rejected, 0 otherwise.
 
             Example:
-              perisai import wannacry.json notpetya.json --collection asean
+              perisai import wannacry.json notpetya.json --collection asean --as MyCERT
             """)
-        { files, collection, json };
+        { files, collection, asOrg, json };
         store.AddTo(command);
         command.SetAction(async (p, ct) =>
         {
@@ -39,6 +41,12 @@ internal static class BundleCommands
             {
                 return Output.Fail("import", $"no collection '{p.GetValue(collection)}'; see 'perisai collection list'.");
             }
+            var producer = await s.FindOrganizationAsync(p.GetValue(asOrg)!, ct).ConfigureAwait(false)
+                ?? (p.GetValue(asOrg) == Bootstrap.OperatorOrg ? await s.AddOrganizationAsync(Bootstrap.OperatorOrg, ct: ct).ConfigureAwait(false) : null);
+            if (producer is null)
+            {
+                return Output.Fail("import", $"no organization '{p.GetValue(asOrg)}'.");
+            }
             var report = new List<FileReport>();
             bool asJson = p.GetValue(json);
             await AnsiConsole.Progress().AutoClear(asJson).HideCompleted(false).StartAsync(async progress =>
@@ -46,9 +54,10 @@ internal static class BundleCommands
                 foreach (var file in p.GetValue(files)!)
                 {
                     var task = progress.AddTask(Markup.Escape(file.Name));
-                    report.Add(await ImportFileAsync(s, c.Id, file, task, ct).ConfigureAwait(false));
+                    report.Add(await ImportFileAsync(s, c.Id, producer.Id, file, task, ct).ConfigureAwait(false));
                 }
             }).ConfigureAwait(false);
+            await CliAudit.RecordAsync(s, "objects.import", c.Id, $"producer={producer.Id} added={report.Sum(r => r.Added)} rejected={report.Sum(r => r.Rejected.Count)}", ct).ConfigureAwait(false);
 
             if (asJson)
             {
@@ -77,7 +86,7 @@ internal static class BundleCommands
 
     private sealed record FileReport(string File, int Total, int Added, int Duplicates, List<string> Rejected);
 
-    private static async Task<FileReport> ImportFileAsync(IStixStore store, string collectionId, FileInfo file, ProgressTask task, CancellationToken ct)
+    private static async Task<FileReport> ImportFileAsync(IStixStore store, string collectionId, string producer, FileInfo file, ProgressTask task, CancellationToken ct)
     {
         byte[] bytes;
         try
@@ -101,7 +110,7 @@ internal static class BundleCommands
         int added = 0, duplicates = 0;
         foreach (var batch in intake.Valid.Chunk(ImportBatch))
         {
-            foreach (var r in await store.AddObjectsAsync(collectionId, batch, ct).ConfigureAwait(false))
+            foreach (var r in await store.AddObjectsAsync(collectionId, producer, batch, ct).ConfigureAwait(false))
             {
                 switch (r.Outcome)
                 {
@@ -122,13 +131,14 @@ internal static class BundleCommands
         var collection = new Option<string>("--collection") { Description = "Collection id or alias.", Required = true };
         var output = new Option<FileInfo?>("--out") { Description = "Output file; standard output when omitted." };
         var all = new Option<bool>("--all-versions") { Description = "Every version of every object, not only the latest." };
+        var asOrg = new Option<string>("--as") { Description = "Organization whose view is exported: only what it may see, and never TLP:RED.", DefaultValueFactory = _ => Bootstrap.OperatorOrg };
         var command = new Command("export", """
             Write a collection as one STIX 2.1 bundle, streamed page by page in constant memory.
 
             Example:
-              perisai export --collection asean --out asean.json
+              perisai export --collection asean --as MyCERT --out asean.json
             """)
-        { collection, output, all };
+        { collection, output, all, asOrg };
         store.AddTo(command);
         command.SetAction(async (p, ct) =>
         {
@@ -138,6 +148,14 @@ internal static class BundleCommands
             {
                 return Output.Fail("export", $"no collection '{p.GetValue(collection)}'.");
             }
+            var reader = await s.FindOrganizationAsync(p.GetValue(asOrg)!, ct).ConfigureAwait(false);
+            if (reader is null)
+            {
+                return Output.Fail("export", $"no organization '{p.GetValue(asOrg)}'.");
+            }
+            var (_, trust) = await s.LoadTrustAsync(ct).ConfigureAwait(false);
+            // An export leaves the node: the reader's entitlement decides, and TLP:RED never leaves (issue 3).
+            var filter = SharingFilter.For(trust, reader.Id, leavingNode: true);
             var file = p.GetValue(output);
             await using var stream = file is null ? Console.OpenStandardOutput() : file.Create();
             await using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false, SkipValidation = true });
@@ -154,10 +172,11 @@ internal static class BundleCommands
                     AddedAfter = after,
                     Limit = ExportPage,
                     Versions = p.GetValue(all) ? VersionFilter.Every : VersionFilter.LastOnly,
+                    Reader = filter,
                 }, ct).ConfigureAwait(false);
-                foreach (var o in page.Items)
+                foreach (string json in await ObjectShaper.ShapeAsync(s, trust, filter, c.Id, page.Items, ct).ConfigureAwait(false))
                 {
-                    w.WriteRawValue(o.Json, skipInputValidation: true);
+                    w.WriteRawValue(json, skipInputValidation: true);
                     count++;
                 }
                 await w.FlushAsync(ct).ConfigureAwait(false);
@@ -170,6 +189,7 @@ internal static class BundleCommands
             w.WriteEndArray();
             w.WriteEndObject();
             await w.FlushAsync(ct).ConfigureAwait(false);
+            await CliAudit.RecordAsync(s, "objects.export", c.Id, $"as={reader.Id} exported={count}", ct).ConfigureAwait(false);
             if (file is not null)
             {
                 Console.Error.WriteLine($"Exported {count} objects to {file.FullName}.");

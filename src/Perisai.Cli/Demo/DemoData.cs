@@ -10,9 +10,11 @@ using Perisai.Storage;
 namespace Perisai.Cli.Demo;
 
 /// <summary>
-/// The demonstration community of ../shared/DOMAIN.md: the ten ASEAN national CERTs, five dialogue partners and the
-/// ASEAN Regional CERT, two collections, and the public GoldenEye / NotPetya / WannaCry intelligence as STIX 2.1
-/// (TLP:CLEAR), with relationships. Ids are name-based so loading twice is harmless.
+/// The demonstration community of ../shared/DOMAIN.md: the ten ASEAN national CERTs, five dialogue partners, the
+/// ASEAN Regional CERT and one constituent; the trust groups "ASEAN national CERTs", "ASEAN + dialogue partners" and
+/// the MY-SG bilateral pair; three collections; the public GoldenEye / NotPetya / WannaCry intelligence as STIX 2.1
+/// (TLP:CLEAR for the partners, TLP:GREEN for ASEAN), with relationships; and examples at AMBER, AMBER+STRICT and RED
+/// addressed to named recipients. Ids are name-based so loading twice is harmless.
 /// </summary>
 internal static class DemoData
 {
@@ -43,35 +45,120 @@ internal static class DemoData
         }
         var keys = new List<(string, string)>();
         var orgs = new Dictionary<string, Organization>(StringComparer.Ordinal);
-        foreach (var (_, name) in Members.Concat(Partners).Append(("SG", RegionalCert)))
+        async Task<Organization> Org(string name, string country, OrgKind kind, string? parent = null)
         {
-            var org = await store.FindOrganizationAsync(name, ct).ConfigureAwait(false) ?? await store.AddOrganizationAsync(name, ct).ConfigureAwait(false);
+            var org = await store.FindOrganizationAsync(name, ct).ConfigureAwait(false)
+                ?? await store.AddOrganizationAsync(name, country, kind, parent is null ? null : orgs[parent].Id, ct).ConfigureAwait(false);
             orgs[name] = org;
             string account = AccountName(name);
-            var a = await store.FindAccountAsync(account, ct).ConfigureAwait(false) ?? await store.AddAccountAsync(org.Id, account, isAdmin: false, ct).ConfigureAwait(false);
+            var a = await store.FindAccountAsync(account, ct).ConfigureAwait(false) ?? await store.AddAccountAsync(org.Id, account, Role.Analyst, ct).ConfigureAwait(false);
             var key = ApiKeys.Issue(a.Id, "demo", TimeProvider.System);
             await store.AddApiKeyAsync(key.Record, ct).ConfigureAwait(false);
             keys.Add((account, key.Secret));
+            return org;
         }
+        foreach (var (country, name) in Members)
+        {
+            await Org(name, country, OrgKind.NationalCert).ConfigureAwait(false);
+        }
+        foreach (var (country, name) in Partners)
+        {
+            await Org(name, country, OrgKind.Partner).ConfigureAwait(false);
+        }
+        await Org(RegionalCert, "SG", OrgKind.RegionalBody).ConfigureAwait(false);
+        // A constituent: TLP:AMBER addressed to Id-SIRTII/CC may reach it, TLP:AMBER+STRICT may not.
+        await Org(GovCsirt, "ID", OrgKind.GovernmentCsirt, parent: "Id-SIRTII/CC").ConfigureAwait(false);
 
+        // The trust groups of ../shared/DOMAIN.md, each with its written definition.
+        var national = await store.AddCommunityAsync("ASEAN national CERTs", "The national CERTs of the ten ASEAN member states.", ct).ConfigureAwait(false);
+        var withPartners = await store.AddCommunityAsync("ASEAN + dialogue partners",
+            "The ASEAN national CERTs, the ASEAN Regional CERT, and the national CERTs of the dialogue partners of the ASEAN Ministerial Conference on Cybersecurity (US, AU, JP, NZ, CN).", ct).ConfigureAwait(false);
+        var bilateral = await store.AddCommunityAsync("MY-SG bilateral", "MyCERT and SingCERT, under their bilateral cooperation.", ct).ConfigureAwait(false);
+        foreach (var (_, name) in Members)
+        {
+            await store.SetCommunityMemberAsync(national.Id, orgs[name].Id, true, ct).ConfigureAwait(false);
+        }
+        foreach (var (_, name) in Members.Concat(Partners).Append(("SG", RegionalCert)))
+        {
+            await store.SetCommunityMemberAsync(withPartners.Id, orgs[name].Id, true, ct).ConfigureAwait(false);
+        }
+        await store.SetCommunityMemberAsync(bilateral.Id, orgs["MyCERT"].Id, true, ct).ConfigureAwait(false);
+        await store.SetCommunityMemberAsync(bilateral.Id, orgs["SingCERT"].Id, true, ct).ConfigureAwait(false);
+
+        string regional = orgs[RegionalCert].Id;
         await store.AddCollectionAsync(new TaxiiCollection(Id("collection", "asean").ToString(), "default", "ASEAN national CERTs",
-            "Shared among the ten ASEAN national CERTs and the ASEAN Regional CERT.", "asean"), ct).ConfigureAwait(false);
+            "Shared among the ten ASEAN national CERTs and the ASEAN Regional CERT. Unmarked objects are TLP:GREEN.", "asean", regional, TlpLevel.Green), ct).ConfigureAwait(false);
         await store.AddCollectionAsync(new TaxiiCollection(Id("collection", "partners").ToString(), "default", "ASEAN and dialogue partners",
-            "Shared with the dialogue partners of the ASEAN Ministerial Conference on Cybersecurity.", "partners"), ct).ConfigureAwait(false);
+            "Shared with the dialogue partners of the ASEAN Ministerial Conference on Cybersecurity. Unmarked objects are TLP:GREEN.", "partners", regional, TlpLevel.Green), ct).ConfigureAwait(false);
+        await store.AddCollectionAsync(new TaxiiCollection(Id("collection", "my-sg").ToString(), "default", "MY-SG bilateral",
+            "MyCERT and SingCERT. Unmarked objects are TLP:AMBER.", "my-sg", orgs["MyCERT"].Id, TlpLevel.Amber), ct).ConfigureAwait(false);
         var asean = (await store.GetCollectionAsync("asean", ct).ConfigureAwait(false))!;
         var partners = (await store.GetCollectionAsync("partners", ct).ConfigureAwait(false))!;
-        foreach (var (_, name) in Members.Append(("SG", RegionalCert)))
-        {
-            await store.GrantAsync(new Grant(asean.Id, orgs[name].Id, true, true), ct).ConfigureAwait(false);
-        }
-        foreach (var org in orgs.Values)
-        {
-            await store.GrantAsync(new Grant(partners.Id, org.Id, true, true), ct).ConfigureAwait(false);
-        }
+        var mysg = (await store.GetCollectionAsync("my-sg", ct).ConfigureAwait(false))!;
+        await store.GrantAsync(new Grant(asean.Id, national.Id, true, true, PrincipalKind.Community), ct).ConfigureAwait(false);
+        // A constituent reads the national collection (it receives CLEAR, and AMBER addressed to its parent), but it is
+        // not in the community, so GREEN stays with the national CERTs.
+        await store.GrantAsync(new Grant(asean.Id, orgs[GovCsirt].Id, true, false), ct).ConfigureAwait(false);
+        await store.GrantAsync(new Grant(partners.Id, withPartners.Id, true, true, PrincipalKind.Community), ct).ConfigureAwait(false);
+        await store.GrantAsync(new Grant(mysg.Id, bilateral.Id, true, true, PrincipalKind.Community), ct).ConfigureAwait(false);
 
-        await store.AddObjectsAsync(partners.Id, Intelligence(TlpMarkings.Clear), ct).ConfigureAwait(false);
-        await store.AddObjectsAsync(asean.Id, Intelligence(TlpMarkings.Green), ct).ConfigureAwait(false);
+        await store.AddObjectsAsync(partners.Id, regional, Intelligence(TlpMarkings.Clear), ct).ConfigureAwait(false);
+        await store.AddObjectsAsync(asean.Id, regional, Intelligence(TlpMarkings.Green), ct).ConfigureAwait(false);
+        foreach (var (collection, producer, objects) in TrustExamples(orgs.ToDictionary(o => o.Key, o => o.Value.Id, StringComparer.Ordinal)))
+        {
+            var c = collection switch { "asean" => asean, "partners" => partners, _ => mysg };
+            await store.AddObjectsAsync(c.Id, orgs[producer].Id, objects, ct).ConfigureAwait(false);
+        }
         return keys;
+    }
+
+    private const string GovCsirt = "Gov-CSIRT Indonesia";
+
+    /// <summary>
+    /// Intelligence at the stricter TLP levels, each addressed to named recipients (<c>x_perisai_recipients</c>), so a
+    /// newcomer sees each reader receive a different part: (collection alias, producer, objects).
+    /// </summary>
+    internal static IEnumerable<(string Collection, string Producer, List<StixObject> Objects)> TrustExamples(IReadOnlyDictionary<string, string> orgIds)
+    {
+        StixObject Make(string type, string name, string tlp, IEnumerable<string> recipients, JsonObject props)
+        {
+            var o = new JsonObject
+            {
+                ["type"] = type, ["spec_version"] = "2.1", ["id"] = MarkedId(type, name, tlp), ["created"] = Created, ["modified"] = Created,
+                ["object_marking_refs"] = new JsonArray(tlp),
+                ["x_perisai_recipients"] = new JsonArray([.. recipients.Select(r => (JsonNode)JsonValue.Create(orgIds[r])!)]),
+            };
+            foreach (var (k, v) in props)
+            {
+                o[k] = v?.DeepClone();
+            }
+            using var doc = JsonDocument.Parse(o.ToJsonString());
+            return StixObject.FromJson(doc.RootElement);
+        }
+        StixObject Indicator(string name, string tlp, string[] recipients, string pattern) => Make("indicator", name, tlp, recipients, new JsonObject
+        {
+            ["name"] = name, ["indicator_types"] = new JsonArray("malicious-activity"), ["pattern"] = pattern, ["pattern_type"] = "stix",
+            ["pattern_version"] = "2.1", ["valid_from"] = "2017-06-28T00:00:00Z",
+        });
+
+        // AMBER: MyCERT to SingCERT, ThaiCERT and Id-SIRTII/CC (whose constituent Gov-CSIRT Indonesia receives it too).
+        yield return ("asean", "MyCERT", [Indicator("NotPetya lateral movement seen at a Malaysian utility", TlpMarkings.Amber, ["SingCERT", "ThaiCERT", "Id-SIRTII/CC"],
+            "[network-traffic:dst_port = 445 AND network-traffic:protocols[*] = 'smb']")]);
+        // AMBER+STRICT: Id-SIRTII/CC to MyCERT only; its own constituent does not receive it.
+        yield return ("asean", "Id-SIRTII/CC", [Indicator("WannaCry variant dropper from an Indonesian hospital", TlpMarkings.AmberStrict, ["MyCERT"],
+            "[file:name = 'tasksche.exe' AND file:size = 3514368]")]);
+        // RED, bilateral: SingCERT to MyCERT only, with a GREEN relationship that only they can see, because it
+        // points at the RED actor.
+        var actor = Make("threat-actor", "Unattributed SMB worm operator", TlpMarkings.Red, ["MyCERT"], new JsonObject
+        {
+            ["name"] = "Operator of the June 2017 SMB worm wave (unattributed)", ["threat_actor_types"] = new JsonArray("crime-syndicate"),
+        });
+        var lead = Indicator("Worm C2 beacon", TlpMarkings.Green, [], "[file:hashes.'SHA-256' = '027cc450ef5f8c5f653329641ec1fed91f694e0d229928963b30f6b0d7d3a745']");
+        var rel = Make("relationship", "beacon attributed-to operator", TlpMarkings.Green, [], new JsonObject
+        {
+            ["relationship_type"] = "indicates", ["source_ref"] = lead.Id, ["target_ref"] = actor.Id,
+        });
+        yield return ("my-sg", "SingCERT", [actor, lead, rel]);
     }
 
     private static string AccountName(string org) =>

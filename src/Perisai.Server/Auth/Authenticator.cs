@@ -9,7 +9,7 @@ namespace Perisai.Server.Auth;
 /// Resolves the caller of a request from <c>Authorization: Bearer &lt;key&gt;</c> or HTTP Basic (account name and key
 /// as the password). Every failure is the same 401, so a prober learns nothing about which part was wrong.
 /// </summary>
-public sealed class Authenticator(IStixStore store)
+public sealed class Authenticator(IStixStore store, Perisai.Server.Sharing.TrustCache trust)
 {
     /// <summary>The authenticated caller, or a 401 <see cref="TaxiiException"/>.</summary>
     public async Task<Caller> AuthenticateAsync(HttpRequest request, CancellationToken ct)
@@ -56,8 +56,8 @@ public sealed class Authenticator(IStixStore store)
         {
             throw Denied();
         }
-        var grants = await store.ListGrantsAsync(account.OrgId, ct).ConfigureAwait(false);
-        return new Caller(account, grants.ToDictionary(g => g.CollectionId, StringComparer.Ordinal));
+        var model = await trust.GetAsync(ct).ConfigureAwait(false);
+        return new Caller(account, model, request.HttpContext.Connection.RemoteIpAddress?.ToString());
     }
 
     private static TaxiiException Denied() => new(401, TaxiiMessages.Unauthenticated, TaxiiMessages.BadCredentials);

@@ -1,22 +1,44 @@
+using Perisai.Stix.Sharing;
 using Perisai.Storage;
 
 namespace Perisai.Server.Auth;
 
-/// <summary>Who is asking: an authenticated account, its organization, and what that organization may do.</summary>
-public sealed class Caller(Account account, IReadOnlyDictionary<string, Grant> grants)
+/// <summary>
+/// The authenticated caller of a request: its account, its role, and its organization's place in the node's trust
+/// model. Every right a handler checks is asked here, and every read carries <see cref="Filter"/>.
+/// </summary>
+public sealed class Caller(Account account, TrustModel trust, string? source = null)
 {
+    private SharingFilter? _filter;
+
     /// <summary>The account.</summary>
     public Account Account { get; } = account;
 
-    /// <summary>Whether the account administers the node (every collection, every right).</summary>
+    /// <summary>The account's organization.</summary>
+    public string OrgId => Account.OrgId;
+
+    /// <summary>The trust model the request is judged by.</summary>
+    public TrustModel Trust { get; } = trust;
+
+    /// <summary>Where the request came from (remote address), for the audit log.</summary>
+    public string? Source { get; } = source;
+
+    /// <summary>Whether the account administers the node.</summary>
     public bool IsAdmin => Account.IsAdmin;
 
-    /// <summary>Whether the caller may see that the collection exists.</summary>
-    public bool CanSee(string collectionId) => IsAdmin || grants.ContainsKey(collectionId);
+    /// <summary>The caller's sharing filter, which every read of objects carries.</summary>
+    public SharingFilter Filter => _filter ??= SharingFilter.For(Trust, OrgId);
 
-    /// <summary>Whether the caller may read objects of the collection.</summary>
-    public bool CanRead(string collectionId) => IsAdmin || (grants.TryGetValue(collectionId, out var g) && g.CanRead);
+    /// <summary>Whether the caller may know that the collection exists: it may read or write it.</summary>
+    public bool CanSee(string collectionId) => Trust.CanRead(OrgId, collectionId) || Trust.CanWrite(OrgId, collectionId);
 
-    /// <summary>Whether the caller may add objects to the collection.</summary>
-    public bool CanWrite(string collectionId) => IsAdmin || (grants.TryGetValue(collectionId, out var g) && g.CanWrite);
+    /// <summary>Whether the caller may read objects of the collection (what it sees there is the policy's to say).</summary>
+    public bool CanRead(string collectionId) => Trust.CanRead(OrgId, collectionId);
+
+    /// <summary>Whether the caller may add objects to the collection: its organization may, and its role writes.</summary>
+    public bool CanWrite(string collectionId) => Account.CanWriteIntel && Trust.CanWrite(OrgId, collectionId);
+
+    /// <summary>Whether the caller manages the collection: a lead of the owning organization, or an administrator.</summary>
+    public bool Manages(string collectionId) =>
+        IsAdmin || (Account.Role == Role.Lead && Trust.Collections.TryGetValue(collectionId, out var c) && c.OwnerOrg == OrgId);
 }

@@ -31,7 +31,7 @@ public sealed class EnvelopeIngestor(IStixStore store, NodeOptions options, Time
     /// Validates and stores a small envelope, or stores a large one whole and queues it; returns its status. A body that
     /// is not an envelope at all is refused at once (400/422) and nothing is stored.
     /// </summary>
-    public async Task<StatusRecord> SubmitAsync(string apiRoot, string collectionId, string accountId, byte[] body, CancellationToken ct)
+    public async Task<StatusRecord> SubmitAsync(string apiRoot, string collectionId, string accountId, string producer, byte[] body, CancellationToken ct)
     {
         using var doc = Parse(body);
         string statusId = Guid.NewGuid().ToString();
@@ -41,7 +41,7 @@ public sealed class EnvelopeIngestor(IStixStore store, NodeOptions options, Time
         if (doc.Objects.Count <= options.SynchronousIngestLimit)
         {
             var intake = Check(doc);
-            var results = await store.AddObjectsAsync(collectionId, intake.Valid, ct).ConfigureAwait(false);
+            var results = await store.AddObjectsAsync(collectionId, producer, intake.Valid, ct).ConfigureAwait(false);
             status = Final(status, intake.Failures, results);
             await store.SaveStatusAsync(status, ct).ConfigureAwait(false);
             Log.EnvelopeApplied(logger, statusId, collectionId, status.SuccessCount, status.FailureCount);
@@ -58,7 +58,7 @@ public sealed class EnvelopeIngestor(IStixStore store, NodeOptions options, Time
             PendingCount = pendings.Count,
             Details = Details([], checkedEnvelope.Failures, pendings, options.StatusListLimit),
         };
-        var envelope = new PendingEnvelope(statusId, collectionId, Encoding.UTF8.GetString(body));
+        var envelope = new PendingEnvelope(statusId, collectionId, Encoding.UTF8.GetString(body), producer);
         await store.AcceptEnvelopeAsync(status, envelope, ct).ConfigureAwait(false);
         Log.EnvelopeQueued(logger, statusId, collectionId, doc.Objects.Count);
         await _queue.Writer.WriteAsync(new Queued(envelope, checkedEnvelope), ct).ConfigureAwait(false);

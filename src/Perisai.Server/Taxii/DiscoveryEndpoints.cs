@@ -70,9 +70,10 @@ public static class DiscoveryEndpoints
         var (caller, mediaType) = await node.BeginAsync(context).ConfigureAwait(false);
         await node.RootAsync(root, context.RequestAborted).ConfigureAwait(false);
         var s = await node.Store.GetStatusAsync(statusId, context.RequestAborted).ConfigureAwait(false);
-        // A status is visible to the organization that posted it (and to administrators), in the API root it belongs to.
+        // A status is visible to the organization that posted it, in the API root it belongs to, and to no one else:
+        // not even an administrator, since its details name every object of the envelope, whatever their marking.
         var poster = s is null ? null : await node.Store.GetAccountAsync(s.AccountId, context.RequestAborted).ConfigureAwait(false);
-        if (s is null || s.ApiRoot != root || !(caller.IsAdmin || poster?.OrgId == caller.Account.OrgId))
+        if (s is null || s.ApiRoot != root || poster?.OrgId != caller.Account.OrgId)
         {
             throw TaxiiException.NotFound(TaxiiMessages.NoStatus);
         }

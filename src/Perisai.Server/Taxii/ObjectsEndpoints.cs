@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Perisai.Server.Auth;
+using Perisai.Server.Sharing;
 using Perisai.Storage;
 using Perisai.Storage.Sql;
 
@@ -27,17 +28,26 @@ public static class ObjectsEndpoints
 
     private static async Task<IResult> GetObjects(HttpContext context, string root, string id, NodeServices node)
     {
-        var (_, mediaType, c) = await ReadableAsync(context, root, id, node).ConfigureAwait(false);
+        var (caller, mediaType, c) = await ReadableAsync(context, root, id, node).ConfigureAwait(false);
         var filters = QueryFilters.Parse(context.Request.Query);
-        var page = await QueryAsync(node, c.Id, filters, context.RequestAborted).ConfigureAwait(false);
-        return Envelope(mediaType, page, "objects", (w, o) => w.WriteRawValue(o.Json, skipInputValidation: true));
+        var page = await QueryAsync(node, caller, c.Id, filters, context.RequestAborted).ConfigureAwait(false);
+        node.Audit.Record(caller, "objects.read", c.Id, $"returned={page.Items.Count}");
+        return await ObjectsEnvelopeAsync(node, caller, c.Id, mediaType, page, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static async Task<TaxiiResult> ObjectsEnvelopeAsync(NodeServices node, Caller caller, string collectionId, string mediaType, Page<StoredObject> page, CancellationToken ct)
+    {
+        var shaped = await ObjectShaper.ShapeAsync(node.Store, caller.Trust, caller.Filter, collectionId, page.Items, ct).ConfigureAwait(false);
+        int i = 0;
+        return Envelope(mediaType, page, "objects", (w, _) => w.WriteRawValue(shaped[i++], skipInputValidation: true));
     }
 
     private static async Task<IResult> GetManifest(HttpContext context, string root, string id, NodeServices node)
     {
-        var (_, mediaType, c) = await ReadableAsync(context, root, id, node, allowStix: false).ConfigureAwait(false);
+        var (caller, mediaType, c) = await ReadableAsync(context, root, id, node, allowStix: false).ConfigureAwait(false);
         var filters = QueryFilters.Parse(context.Request.Query);
-        var page = await QueryAsync(node, c.Id, filters, context.RequestAborted).ConfigureAwait(false);
+        var page = await QueryAsync(node, caller, c.Id, filters, context.RequestAborted).ConfigureAwait(false);
+        node.Audit.Record(caller, "manifest.read", c.Id, $"returned={page.Items.Count}");
         return Envelope(mediaType, page, "objects", (w, o) =>
         {
             // §5.3.1 manifest-record.
@@ -52,19 +62,21 @@ public static class ObjectsEndpoints
 
     private static async Task<IResult> GetObject(HttpContext context, string root, string id, string objectId, NodeServices node)
     {
-        var (_, mediaType, c) = await ReadableAsync(context, root, id, node).ConfigureAwait(false);
+        var (caller, mediaType, c) = await ReadableAsync(context, root, id, node).ConfigureAwait(false);
         var filters = QueryFilters.Parse(context.Request.Query) with { Ids = [objectId], Types = null };
-        await RequireObjectAsync(node, c.Id, objectId, context.RequestAborted).ConfigureAwait(false);
-        var page = await QueryAsync(node, c.Id, filters, context.RequestAborted).ConfigureAwait(false);
-        return Envelope(mediaType, page, "objects", (w, o) => w.WriteRawValue(o.Json, skipInputValidation: true));
+        await RequireObjectAsync(node, caller, c.Id, objectId, context.RequestAborted).ConfigureAwait(false);
+        var page = await QueryAsync(node, caller, c.Id, filters, context.RequestAborted).ConfigureAwait(false);
+        node.Audit.Record(caller, "object.read", c.Id, $"returned={page.Items.Count}");
+        return await ObjectsEnvelopeAsync(node, caller, c.Id, mediaType, page, context.RequestAborted).ConfigureAwait(false);
     }
 
     private static async Task<IResult> GetVersions(HttpContext context, string root, string id, string objectId, NodeServices node)
     {
-        var (_, mediaType, c) = await ReadableAsync(context, root, id, node, allowStix: false).ConfigureAwait(false);
+        var (caller, mediaType, c) = await ReadableAsync(context, root, id, node, allowStix: false).ConfigureAwait(false);
         var filters = QueryFilters.Parse(context.Request.Query) with { Ids = [objectId], Types = null, Versions = VersionFilter.Every };
-        await RequireObjectAsync(node, c.Id, objectId, context.RequestAborted).ConfigureAwait(false);
-        var page = await QueryAsync(node, c.Id, filters, context.RequestAborted).ConfigureAwait(false);
+        await RequireObjectAsync(node, caller, c.Id, objectId, context.RequestAborted).ConfigureAwait(false);
+        var page = await QueryAsync(node, caller, c.Id, filters, context.RequestAborted).ConfigureAwait(false);
+        node.Audit.Record(caller, "versions.read", c.Id, $"returned={page.Items.Count}");
         // §5.8.1 versions resource: a list of version strings, in date_added order.
         return Envelope(mediaType, page, "versions", (w, o) => w.WriteStringValue(o.Version));
     }
@@ -73,17 +85,27 @@ public static class ObjectsEndpoints
     {
         var (caller, mediaType) = await node.BeginAsync(context).ConfigureAwait(false);
         var c = await node.CollectionAsync(root, id, caller, context.RequestAborted).ConfigureAwait(false);
-        if (!caller.CanWrite(c.Id) || !caller.CanRead(c.Id))
+        // §5.7: deleting needs both rights.
+        if (!caller.CanRead(c.Id))
         {
-            // §5.7: deleting needs both rights.
-            throw TaxiiException.Forbidden(TaxiiMessages.NoWrite);
+            throw TaxiiException.Forbidden(TaxiiMessages.NoRead);
         }
-        var filters = QueryFilters.Parse(context.Request.Query);
-        int removed = await node.Store.DeleteObjectAsync(c.Id, objectId, filters.Versions, filters.SpecVersions, context.RequestAborted).ConfigureAwait(false);
-        if (removed == 0)
+        RequireWrite(caller, c.Id);
+        // Only versions the caller can see are candidates (a hidden one is absent, so asking for it is a 404), and of
+        // those only its own organization's, unless it manages the collection.
+        var filters = QueryFilters.Parse(context.Request.Query) with { Ids = [objectId], Types = null, Limit = node.Options.MaxPageSize };
+        var visible = await QueryAsync(node, caller, c.Id, filters, context.RequestAborted).ConfigureAwait(false);
+        if (visible.Items.Count == 0)
         {
             throw TaxiiException.NotFound(TaxiiMessages.NoObject);
         }
+        var doomed = visible.Items.Where(o => o.Producer == caller.OrgId || caller.Manages(c.Id)).Select(o => o.DateAdded).ToList();
+        if (doomed.Count == 0)
+        {
+            throw TaxiiException.Forbidden(TaxiiMessages.NotYours);
+        }
+        int removed = await node.Store.DeleteVersionsAsync(c.Id, objectId, doomed, context.RequestAborted).ConfigureAwait(false);
+        node.Audit.Record(caller, "object.delete", c.Id, $"removed={removed}");
         // §5.7: 200 with the TAXII Content-Type and no payload.
         return new TaxiiResult(200, MediaTypes.Taxii, null);
     }
@@ -92,17 +114,27 @@ public static class ObjectsEndpoints
     {
         var (caller, mediaType) = await node.BeginAsync(context).ConfigureAwait(false);
         var c = await node.CollectionAsync(root, id, caller, context.RequestAborted).ConfigureAwait(false);
-        if (!caller.CanWrite(c.Id))
-        {
-            throw TaxiiException.Forbidden(TaxiiMessages.NoWrite);
-        }
+        RequireWrite(caller, c.Id);
         if (!MediaTypes.IsTaxiiContent(context.Request))
         {
             throw new TaxiiException(415, TaxiiMessages.UnsupportedMediaType, TaxiiMessages.UnsupportedMediaTypeDetail);
         }
         byte[] body = await ReadBodyAsync(context.Request, node.Options.MaxContentLength).ConfigureAwait(false);
-        var status = await node.Ingestor.SubmitAsync(root, c.Id, caller.Account.Id, body, context.RequestAborted).ConfigureAwait(false);
+        var status = await node.Ingestor.SubmitAsync(root, c.Id, caller.Account.Id, caller.OrgId, body, context.RequestAborted).ConfigureAwait(false);
+        node.Audit.Record(caller, "objects.write", c.Id, $"status={status.Id} total={status.TotalCount} succeeded={status.SuccessCount} failed={status.FailureCount} pending={status.PendingCount}");
         return new TaxiiResult(202, MediaTypes.Taxii, w => DiscoveryEndpoints.WriteStatus(w, status));
+    }
+
+    private static void RequireWrite(Caller caller, string collectionId)
+    {
+        if (!caller.Trust.CanWrite(caller.OrgId, collectionId))
+        {
+            throw TaxiiException.Forbidden(TaxiiMessages.NoWrite);
+        }
+        if (!caller.CanWrite(collectionId))
+        {
+            throw TaxiiException.Forbidden(TaxiiMessages.RoleNoWrite);
+        }
     }
 
     private static async Task<byte[]> ReadBodyAsync(HttpRequest request, long max)
@@ -141,16 +173,16 @@ public static class ObjectsEndpoints
         return (caller, mediaType, c);
     }
 
-    private static async Task RequireObjectAsync(NodeServices node, string collectionId, string objectId, CancellationToken ct)
+    private static async Task RequireObjectAsync(NodeServices node, Caller caller, string collectionId, string objectId, CancellationToken ct)
     {
-        var any = await node.Store.QueryObjectsAsync(new ObjectQuery(collectionId) { Ids = [objectId], Versions = VersionFilter.Every, Limit = 1 }, ct).ConfigureAwait(false);
+        var any = await node.Store.QueryObjectsAsync(new ObjectQuery(collectionId) { Ids = [objectId], Versions = VersionFilter.Every, Limit = 1, Reader = caller.Filter }, ct).ConfigureAwait(false);
         if (any.Items.Count == 0)
         {
             throw TaxiiException.NotFound(TaxiiMessages.NoObject);
         }
     }
 
-    private static Task<Page<StoredObject>> QueryAsync(NodeServices node, string collectionId, QueryFilters f, CancellationToken ct)
+    private static Task<Page<StoredObject>> QueryAsync(NodeServices node, Caller caller, string collectionId, QueryFilters f, CancellationToken ct)
     {
         int limit = Math.Min(f.Limit ?? node.Options.DefaultPageSize, node.Options.MaxPageSize);
         long? after = (f.AddedAfter, f.Next) switch
@@ -168,6 +200,7 @@ public static class ObjectsEndpoints
             Versions = f.Versions,
             SpecVersions = f.SpecVersions,
             Limit = limit,
+            Reader = caller.Filter,
         }, ct);
     }
 

@@ -9,6 +9,16 @@ internal static class TaxiiMessages
     public const string Forbidden = "Forbidden";
     public const string NoRead = "Your organization may not read this collection.";
     public const string NoWrite = "Your organization may not write to this collection.";
+    public const string RoleNoWrite = "Your account's role may read but not write intelligence.";
+    public const string NotYours = "You may delete only your organization's versions of an object, unless you lead the organization that owns the collection.";
+    public const string AdminOnly = "Only a node administrator may do this.";
+    public const string LeadOnly = "Only a lead of the organization that owns the collection, or an administrator, may change its trust.";
+    public const string LeadOrAdminOnly = "Only a lead or an administrator may change communities.";
+    public const string NoAccount = "There is no such account.";
+    public const string NoOrganization = "There is no such organization.";
+    public const string NoCommunity = "There is no such community.";
+    public const string NoKey = "There is no such API key.";
+    public static string BadField(string name, string expected) => $"'{name}' must be {expected}.";
     public const string NotFound = "Not found";
     public const string NoApiRoot = "There is no API root at this address.";
     public const string NoCollection = "There is no such collection, or you may not see it.";

@@ -20,6 +20,9 @@ public sealed class PostgresStore : SqlStore
     protected override string ForUpdate => " FOR UPDATE";
 
     /// <inheritdoc />
+    protected override string Dialect => "postgres";
+
+    /// <inheritdoc />
     protected override string InList<T>(DynamicParameters p, string column, string name, IReadOnlyCollection<T> values)
     {
         ArgumentNullException.ThrowIfNull(p);
@@ -43,8 +46,8 @@ public sealed class PostgresStore : SqlStore
         // One index probe per id. "id = ANY(@ids)" is planned from statistics, and before the first ANALYZE (or as a
         // table grows past them) PostgreSQL assumes each equality matches 0.5% of rows: 500 ids then look like the
         // whole table and it scans it. The subquery behind the OFFSET 0 fence cannot be flattened into such a plan.
-        return "SELECT o.collection_id, o.id, o.version_key, o.json, o.revoked FROM UNNEST(@ids) AS u(id) " +
-               "CROSS JOIN LATERAL (SELECT collection_id, id, version_key, json, revoked FROM objects WHERE id = u.id OFFSET 0) o";
+        return "SELECT o.collection_id, o.id, o.version_key, o.json, o.revoked, o.producer FROM UNNEST(@ids) AS u(id) " +
+               "CROSS JOIN LATERAL (SELECT collection_id, id, version_key, json, revoked, producer FROM objects WHERE id = u.id OFFSET 0) o";
     }
 
     /// <inheritdoc />
@@ -58,7 +61,7 @@ public sealed class PostgresStore : SqlStore
         // Binary COPY: the whole batch in one stream, no statement to plan, no text to parse. It runs inside the
         // caller's transaction, so it commits or rolls back with the rest of the write.
         var copy = await ((NpgsqlConnection)conn).BeginBinaryImportAsync(
-            "COPY objects (collection_id, date_added, id, type, spec_version, version_key, version, is_first, is_last, revoked, tlp, markings, json) FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false);
+            "COPY objects (collection_id, date_added, id, type, spec_version, version_key, version, is_first, is_last, revoked, tlp, markings, json, producer, tlp_marked, tlp_floor, ref_rule, granular) FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false);
         await using (copy.ConfigureAwait(false))
         {
             foreach (var r in rows)
@@ -77,6 +80,11 @@ public sealed class PostgresStore : SqlStore
                 await copy.WriteAsync(r.Tlp, NpgsqlTypes.NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
                 await copy.WriteAsync(r.Markings, NpgsqlTypes.NpgsqlDbType.Text, ct).ConfigureAwait(false);
                 await copy.WriteAsync(r.Stix.Json, NpgsqlTypes.NpgsqlDbType.Text, ct).ConfigureAwait(false);
+                await copy.WriteAsync(r.Producer, NpgsqlTypes.NpgsqlDbType.Text, ct).ConfigureAwait(false);
+                await copy.WriteAsync(r.TlpMarked, NpgsqlTypes.NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
+                await copy.WriteAsync(r.TlpFloor, NpgsqlTypes.NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
+                await copy.WriteAsync(r.RefRule, NpgsqlTypes.NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
+                await copy.WriteAsync(r.Granular, NpgsqlTypes.NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
             }
             await copy.CompleteAsync(ct).ConfigureAwait(false);
         }

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Dapper;
 using Perisai.Stix;
 using Perisai.Stix.Markings;
+using Perisai.Stix.Sharing;
 
 namespace Perisai.Storage.Sql;
 
@@ -12,7 +13,7 @@ namespace Perisai.Storage.Sql;
 /// The store over ADO.NET, shared by SQLite and PostgreSQL: one schema and one set of statements that both
 /// understand; a dialect supplies connections, write transactions and row locking.
 /// </summary>
-public abstract class SqlStore : IStixStore
+public abstract partial class SqlStore : IStixStore
 {
     private readonly TimeProvider _time;
 
@@ -35,6 +36,9 @@ public abstract class SqlStore : IStixStore
     /// </summary>
     protected abstract string InList<T>(DynamicParameters p, string column, string name, IReadOnlyCollection<T> values);
 
+    /// <summary>"sqlite" or "postgres": migrations named <c>NNN_name.DIALECT.sql</c> run only on their dialect.</summary>
+    protected abstract string Dialect { get; }
+
     /// <summary>Microseconds since the Unix epoch, now.</summary>
     protected long NowMicros() => (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / 10;
 
@@ -47,7 +51,16 @@ public abstract class SqlStore : IStixStore
         var assembly = typeof(SqlStore).Assembly;
         foreach (string resource in assembly.GetManifestResourceNames().Where(n => n.EndsWith(".sql", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
-            string version = resource.Split('.')[^2];
+            string[] parts = resource.Split('.');
+            string version = parts[^2];
+            if (version is "sqlite" or "postgres")
+            {
+                if (version != Dialect)
+                {
+                    continue;
+                }
+                version = parts[^3];
+            }
             if (applied.Contains(version))
             {
                 continue;
@@ -70,31 +83,34 @@ public abstract class SqlStore : IStixStore
     // ---- organizations, accounts, keys --------------------------------------------------------------------------
 
     /// <inheritdoc />
-    public async Task<Organization> AddOrganizationAsync(string name, CancellationToken ct = default)
+    public async Task<Organization> AddOrganizationAsync(string name, string? country = null, OrgKind kind = OrgKind.Partner, string? parentId = null, CancellationToken ct = default)
     {
-        var org = new Organization($"identity--{Guid.NewGuid()}", name);
-        await ExecuteAsync("INSERT INTO organizations (id, name, created) VALUES (@Id, @Name, @created)", new { org.Id, org.Name, created = NowMicros() }, ct).ConfigureAwait(false);
+        var org = new Organization($"identity--{Guid.NewGuid()}", name, country, kind, parentId);
+        await ExecuteAsync("INSERT INTO organizations (id, name, country, kind, parent_id, created) VALUES (@Id, @Name, @Country, @kind, @ParentId, @created); " + BumpTrust,
+            new { org.Id, org.Name, org.Country, kind = TrustNames.Of(kind), org.ParentId, created = NowMicros() }, ct).ConfigureAwait(false);
         return org;
     }
 
+    private const string OrgColumns = "SELECT id AS Id, name AS Name, country AS Country, kind AS Kind, parent_id AS ParentId FROM organizations";
+
     /// <inheritdoc />
-    public Task<IReadOnlyList<Organization>> ListOrganizationsAsync(CancellationToken ct = default) =>
-        QueryAsync<Organization>("SELECT id AS Id, name AS Name FROM organizations ORDER BY name", null, ct);
+    public async Task<IReadOnlyList<Organization>> ListOrganizationsAsync(CancellationToken ct = default) =>
+        [.. (await QueryAsync<OrgRow>($"{OrgColumns} ORDER BY name", null, ct).ConfigureAwait(false)).Select(o => o.ToOrg())];
 
     /// <inheritdoc />
     public async Task<Organization?> FindOrganizationAsync(string idOrName, CancellationToken ct = default) =>
-        await QueryFirstAsync<Organization>("SELECT id AS Id, name AS Name FROM organizations WHERE id = @v OR name = @v", new { v = idOrName }, ct).ConfigureAwait(false);
+        (await QueryFirstAsync<OrgRow>($"{OrgColumns} WHERE id = @v OR name = @v", new { v = idOrName }, ct).ConfigureAwait(false))?.ToOrg();
 
     /// <inheritdoc />
-    public async Task<Account> AddAccountAsync(string orgId, string name, bool isAdmin, CancellationToken ct = default)
+    public async Task<Account> AddAccountAsync(string orgId, string name, Role role, CancellationToken ct = default)
     {
-        var account = new Account(Guid.NewGuid().ToString(), orgId, name, isAdmin);
-        await ExecuteAsync("INSERT INTO accounts (id, org_id, name, is_admin, created) VALUES (@Id, @OrgId, @Name, @admin, @created)",
-            new { account.Id, account.OrgId, account.Name, admin = isAdmin ? 1 : 0, created = NowMicros() }, ct).ConfigureAwait(false);
+        var account = new Account(Guid.NewGuid().ToString(), orgId, name, role);
+        await ExecuteAsync("INSERT INTO accounts (id, org_id, name, is_admin, role, created) VALUES (@Id, @OrgId, @Name, @admin, @role, @created)",
+            new { account.Id, account.OrgId, account.Name, admin = role == Role.Admin ? 1 : 0, role = TrustNames.Of(role), created = NowMicros() }, ct).ConfigureAwait(false);
         return account;
     }
 
-    private const string AccountColumns = "SELECT id AS Id, org_id AS OrgId, name AS Name, is_admin AS IsAdmin FROM accounts";
+    private const string AccountColumns = "SELECT id AS Id, org_id AS OrgId, name AS Name, role AS Role FROM accounts";
 
     /// <inheritdoc />
     public async Task<Account?> FindAccountAsync(string name, CancellationToken ct = default) =>
@@ -108,7 +124,7 @@ public abstract class SqlStore : IStixStore
     public async Task<int> CountAdminsAsync(CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct).ConfigureAwait(false);
-        return Convert.ToInt32(await conn.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM accounts WHERE is_admin = 1", cancellationToken: ct)).ConfigureAwait(false));
+        return Convert.ToInt32(await conn.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM accounts WHERE role = 'admin'", cancellationToken: ct)).ConfigureAwait(false));
     }
 
     /// <inheritdoc />
@@ -140,53 +156,67 @@ public abstract class SqlStore : IStixStore
         QueryAsync<ApiRoot>("SELECT name AS Name, title AS Title, description AS Description FROM api_roots ORDER BY name", null, ct);
 
     /// <inheritdoc />
-    public Task AddCollectionAsync(TaxiiCollection collection, CancellationToken ct = default) =>
-        ExecuteAsync("INSERT INTO collections (id, api_root, title, description, alias, last_added, created) VALUES (@Id, @ApiRoot, @Title, @Description, @Alias, 0, @created)",
-            new { collection.Id, collection.ApiRoot, collection.Title, collection.Description, collection.Alias, created = NowMicros() }, ct);
+    public Task AddCollectionAsync(TaxiiCollection collection, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(collection);
+        return ExecuteAsync("INSERT INTO collections (id, api_root, title, description, alias, last_added, created, owner_org, default_tlp, is_public) " +
+            "VALUES (@Id, @ApiRoot, @Title, @Description, @Alias, 0, @created, @OwnerOrg, @tlp, @pub); " + BumpTrust,
+            new { collection.Id, collection.ApiRoot, collection.Title, collection.Description, collection.Alias, created = NowMicros(), collection.OwnerOrg,
+                tlp = (long)collection.DefaultTlp, pub = collection.IsPublic ? 1 : 0 }, ct);
+    }
 
-    private const string CollectionColumns = "SELECT id AS Id, api_root AS ApiRoot, title AS Title, description AS Description, alias AS Alias FROM collections";
+    private const string CollectionColumns = "SELECT id AS Id, api_root AS ApiRoot, title AS Title, description AS Description, alias AS Alias, " +
+        "owner_org AS OwnerOrg, default_tlp AS DefaultTlp, is_public AS IsPublic FROM collections";
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<TaxiiCollection>> ListCollectionsAsync(string? apiRoot, CancellationToken ct = default) =>
-        QueryAsync<TaxiiCollection>($"{CollectionColumns} WHERE @apiRoot IS NULL OR api_root = @apiRoot ORDER BY created, id", new { apiRoot }, ct);
+    public async Task<IReadOnlyList<TaxiiCollection>> ListCollectionsAsync(string? apiRoot, CancellationToken ct = default) =>
+        [.. (await QueryAsync<CollectionRow>($"{CollectionColumns} WHERE @apiRoot IS NULL OR api_root = @apiRoot ORDER BY created, id", new { apiRoot }, ct).ConfigureAwait(false)).Select(c => c.ToCollection())];
 
     /// <inheritdoc />
     public async Task<TaxiiCollection?> GetCollectionAsync(string idOrAlias, CancellationToken ct = default) =>
-        await QueryFirstAsync<TaxiiCollection>($"{CollectionColumns} WHERE id = @v OR alias = @v ORDER BY id", new { v = idOrAlias }, ct).ConfigureAwait(false);
+        (await QueryFirstAsync<CollectionRow>($"{CollectionColumns} WHERE id = @v OR alias = @v ORDER BY id", new { v = idOrAlias }, ct).ConfigureAwait(false))?.ToCollection();
 
     /// <inheritdoc />
-    public Task GrantAsync(Grant grant, CancellationToken ct = default) =>
-        ExecuteAsync("INSERT INTO collection_grants (collection_id, org_id, can_read, can_write) VALUES (@CollectionId, @OrgId, @r, @w) ON CONFLICT (collection_id, org_id) DO UPDATE SET can_read = excluded.can_read, can_write = excluded.can_write",
-            new { grant.CollectionId, grant.OrgId, r = grant.CanRead ? 1 : 0, w = grant.CanWrite ? 1 : 0 }, ct);
+    public Task GrantAsync(Grant grant, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(grant);
+        var args = new { grant.CollectionId, kind = TrustNames.Of(grant.Kind), grant.PrincipalId, r = grant.CanRead ? 1 : 0, w = grant.CanWrite ? 1 : 0 };
+        return !grant.CanRead && !grant.CanWrite
+            ? ExecuteAsync("DELETE FROM collection_access WHERE collection_id = @CollectionId AND principal_kind = @kind AND principal_id = @PrincipalId; " + BumpTrust, args, ct)
+            : ExecuteAsync("INSERT INTO collection_access (collection_id, principal_kind, principal_id, can_read, can_write) VALUES (@CollectionId, @kind, @PrincipalId, @r, @w) " +
+                "ON CONFLICT (collection_id, principal_kind, principal_id) DO UPDATE SET can_read = excluded.can_read, can_write = excluded.can_write; " + BumpTrust, args, ct);
+    }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<Grant>> ListGrantsAsync(string? orgId, CancellationToken ct = default) =>
-        [.. (await QueryAsync<GrantRow>("SELECT collection_id AS CollectionId, org_id AS OrgId, can_read AS CanRead, can_write AS CanWrite FROM collection_grants WHERE @orgId IS NULL OR org_id = @orgId ORDER BY collection_id, org_id", new { orgId }, ct).ConfigureAwait(false))
-            .Select(g => new Grant(g.CollectionId, g.OrgId, g.CanRead != 0, g.CanWrite != 0))];
+    public async Task<IReadOnlyList<Grant>> ListGrantsAsync(string? principalId, CancellationToken ct = default) =>
+        [.. (await QueryAsync<GrantRow>("SELECT collection_id AS CollectionId, principal_id AS PrincipalId, can_read AS CanRead, can_write AS CanWrite, principal_kind AS Kind FROM collection_access " +
+            "WHERE @principalId IS NULL OR principal_id = @principalId ORDER BY collection_id, principal_kind, principal_id", new { principalId }, ct).ConfigureAwait(false))
+            .Select(g => new Grant(g.CollectionId, g.PrincipalId, g.CanRead != 0, g.CanWrite != 0, TrustNames.PrincipalKindOf(g.Kind)))];
 
     // ---- objects ------------------------------------------------------------------------------------------------
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<AddResult>> AddObjectsAsync(string collectionId, IReadOnlyList<StixObject> objects, CancellationToken ct = default)
+    public async Task<IReadOnlyList<AddResult>> AddObjectsAsync(string collectionId, string producer, IReadOnlyList<StixObject> objects, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct).ConfigureAwait(false);
         await using var tx = await BeginWriteAsync(conn, ct).ConfigureAwait(false);
-        var results = await AddInTransactionAsync(conn, tx, collectionId, objects, ct).ConfigureAwait(false);
+        var results = await AddInTransactionAsync(conn, tx, collectionId, producer, objects, ct).ConfigureAwait(false);
         await tx.CommitAsync(ct).ConfigureAwait(false);
         return results;
     }
 
-    private async Task<IReadOnlyList<AddResult>> AddInTransactionAsync(DbConnection conn, DbTransaction tx, string collectionId, IReadOnlyList<StixObject> objects, CancellationToken ct)
+    private async Task<IReadOnlyList<AddResult>> AddInTransactionAsync(DbConnection conn, DbTransaction tx, string collectionId, string producer, IReadOnlyList<StixObject> objects, CancellationToken ct)
     {
         // Lock the collection row: writers to one collection take turns, so date_added is strictly increasing in commit
         // order and a reader's cursor never skips a row committed later with an earlier stamp (TAXII 2.1 §3.5).
-        long? last = await conn.ExecuteScalarAsync<long?>(new CommandDefinition(
-            $"SELECT last_added FROM collections WHERE id = @collectionId{ForUpdate}", new { collectionId }, tx, cancellationToken: ct)).ConfigureAwait(false);
-        if (last is null)
+        var head = (await conn.QueryAsync<(long Last, long DefaultTlp)>(new CommandDefinition(
+            $"SELECT last_added, default_tlp FROM collections WHERE id = @collectionId{ForUpdate}", new { collectionId }, tx, cancellationToken: ct)).ConfigureAwait(false)).ToList();
+        if (head.Count == 0)
         {
             throw new KeyNotFoundException($"No collection '{collectionId}'.");
         }
-        long next = Math.Max(NowMicros(), last.Value + 1);
+        long next = Math.Max(NowMicros(), head[0].Last + 1);
+        var defaultTlp = (TlpLevel)head[0].DefaultTlp;
         var results = new List<AddResult>(objects.Count);
         var known = await ExistingVersionsAsync(conn, tx, collectionId, objects, ct).ConfigureAwait(false);
         var rows = new List<ObjectRowToInsert>(objects.Count);
@@ -206,13 +236,13 @@ public abstract class SqlStore : IStixStore
             {
                 versionKey = v.Key;
                 versionText = v.Text;
-                if (existing.Any(e => e.Key == versionKey))
+                if (existing.Any(e => e.Key == versionKey && e.Producer == producer))
                 {
                     // STIX 2.1 §3.6: id + modified identifies a version; re-sending it changes nothing.
                     results.Add(new AddResult(obj.Id, versionText, AddOutcome.Duplicate));
                     continue;
                 }
-                if (existing.Any(e => e.Revoked && string.CompareOrdinal(e.Key, versionKey) < 0))
+                if (existing.Any(e => e.Revoked && e.Producer == producer && string.CompareOrdinal(e.Key, versionKey) < 0))
                 {
                     // STIX 2.1 §3.6: "Revoking an object is permanent; future versions ... MUST NOT be created."
                     results.Add(new AddResult(obj.Id, versionText, AddOutcome.Rejected, "The object was revoked; no later version may be created (STIX 2.1 §3.6)."));
@@ -223,7 +253,7 @@ public abstract class SqlStore : IStixStore
             {
                 // Objects without created/modified (SCOs): identical content is the same object; changed content is a
                 // new version, stamped with the server's date_added (TAXII 2.1 §3.4.1 "consistent to the server").
-                var same = existing.FirstOrDefault(e => JsonEquals(e.Json, obj.Json));
+                var same = existing.FirstOrDefault(e => e.Producer == producer && JsonEquals(e.Json, obj.Json));
                 if (same.Json is not null)
                 {
                     results.Add(new AddResult(obj.Id, VersionText(same.Key), AddOutcome.Duplicate));
@@ -237,8 +267,8 @@ public abstract class SqlStore : IStixStore
                 // A new version of a known object moves its first/last marks; they are settled after the inserts.
                 reflagged.Add(obj.Id);
             }
-            existing.Add((versionKey, obj.Json, obj.Revoked));
-            rows.Add(new ObjectRowToInsert(dateAdded, obj, versionKey, versionText));
+            existing.Add((versionKey, obj.Json, obj.Revoked, producer));
+            rows.Add(new ObjectRowToInsert(dateAdded, obj, versionKey, versionText, SharedObject.Of(obj, collectionId, producer), defaultTlp));
             next++;
             results.Add(new AddResult(obj.Id, versionText, AddOutcome.Added));
         }
@@ -251,6 +281,7 @@ public abstract class SqlStore : IStixStore
             r.IsLast = versions.All(e => string.CompareOrdinal(r.VersionKey, e.Key) >= 0);
         }
         await InsertRowsAsync(conn, tx, collectionId, rows, ct).ConfigureAwait(false);
+        await InsertSharingRowsAsync(conn, tx, collectionId, rows, ct).ConfigureAwait(false);
         foreach (string id in reflagged)
         {
             var versions = known[id];
@@ -267,8 +298,29 @@ public abstract class SqlStore : IStixStore
     }
 
     /// <summary>A row about to be written, with its first/last marks settled.</summary>
-    protected sealed class ObjectRowToInsert(long dateAdded, StixObject obj, string versionKey, string versionText)
+    protected sealed class ObjectRowToInsert(long dateAdded, StixObject obj, string versionKey, string versionText, SharedObject shared, TlpLevel collectionDefault)
     {
+        /// <summary>Its sharing facts.</summary>
+        public SharedObject Shared { get; } = shared;
+
+        /// <summary>The organization that wrote it.</summary>
+        public string Producer => Shared.Producer;
+
+        /// <summary>Its effective TLP level in the collection.</summary>
+        public long Tlp { get; } = (long)SharingPolicy.Effective(shared.Marked, shared.Floor, collectionDefault);
+
+        /// <summary>Strictest TLP of its object markings.</summary>
+        public long TlpMarked => (long)Shared.Marked;
+
+        /// <summary>Strictest TLP of granular markings on required properties.</summary>
+        public long TlpFloor => (long)Shared.Floor;
+
+        /// <summary>Its <see cref="RefRule"/>.</summary>
+        public long RefRule => (long)Shared.RefRule;
+
+        /// <summary>Whether it carries granular markings.</summary>
+        public long Granular => Stix.Json.Contains("granular_markings", StringComparison.Ordinal) ? 1 : 0;
+
         /// <summary>Server-assigned date_added, µs since the epoch.</summary>
         public long DateAdded { get; } = dateAdded;
 
@@ -287,9 +339,6 @@ public abstract class SqlStore : IStixStore
         /// <summary>Whether this is the latest version of its object in the collection.</summary>
         public bool IsLast { get; set; }
 
-        /// <summary>Strictest TLP level of its markings.</summary>
-        public long Tlp => (long)TlpMarkings.Strictest(Stix.MarkingRefs);
-
         /// <summary>Its marking ids, comma-separated.</summary>
         public string Markings => string.Join(',', Stix.MarkingRefs);
     }
@@ -302,13 +351,13 @@ public abstract class SqlStore : IStixStore
     {
         ArgumentNullException.ThrowIfNull(rows);
         using var insert = Command(conn, tx,
-            "INSERT INTO objects (collection_id, date_added, id, type, spec_version, version_key, version, is_first, is_last, revoked, tlp, markings, json) " +
-            "VALUES (@c, @d, @id, @type, @sv, @vk, @v, @first, @last, @revoked, @tlp, @markings, @json)",
-            "c", "d", "id", "type", "sv", "vk", "v", "first", "last", "revoked", "tlp", "markings", "json");
+            "INSERT INTO objects (collection_id, date_added, id, type, spec_version, version_key, version, is_first, is_last, revoked, tlp, markings, json, producer, tlp_marked, tlp_floor, ref_rule, granular) " +
+            "VALUES (@c, @d, @id, @type, @sv, @vk, @v, @first, @last, @revoked, @tlp, @markings, @json, @producer, @tlpm, @tlpf, @rr, @gr)",
+            "c", "d", "id", "type", "sv", "vk", "v", "first", "last", "revoked", "tlp", "markings", "json", "producer", "tlpm", "tlpf", "rr", "gr");
         foreach (var r in rows)
         {
             Set(insert, collectionId, r.DateAdded, r.Stix.Id, r.Stix.Type, r.Stix.SpecVersion, r.VersionKey, r.VersionText,
-                r.IsFirst ? 1 : 0, r.IsLast ? 1 : 0, r.Stix.Revoked ? 1 : 0, r.Tlp, r.Markings, r.Stix.Json);
+                r.IsFirst ? 1 : 0, r.IsLast ? 1 : 0, r.Stix.Revoked ? 1 : 0, r.Tlp, r.Markings, r.Stix.Json, r.Producer, r.TlpMarked, r.TlpFloor, r.RefRule, r.Granular);
             await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
     }
@@ -320,15 +369,15 @@ public abstract class SqlStore : IStixStore
     /// planner's estimate for a collection it has no statistics for yet (every new one) is far off, and a plan built
     /// on it scans the whole collection for each batch.
     /// </summary>
-    private async Task<Dictionary<string, List<(string Key, string Json, bool Revoked)>>> ExistingVersionsAsync(
+    private async Task<Dictionary<string, List<(string Key, string Json, bool Revoked, string Producer)>>> ExistingVersionsAsync(
         DbConnection conn, DbTransaction tx, string collectionId, IReadOnlyList<StixObject> objects, CancellationToken ct)
     {
-        var known = new Dictionary<string, List<(string, string, bool)>>(StringComparer.Ordinal);
+        var known = new Dictionary<string, List<(string, string, bool, string)>>(StringComparer.Ordinal);
         // 500 ids per statement stays well under SQLite's default limit of 32,766 bound parameters.
         foreach (var chunk in objects.Select(o => o.Id).Distinct(StringComparer.Ordinal).Chunk(500))
         {
             var p = new DynamicParameters();
-            var rows = await conn.QueryAsync<(string Collection, string Id, string Key, string Json, long Revoked)>(new CommandDefinition(
+            var rows = await conn.QueryAsync<(string Collection, string Id, string Key, string Json, long Revoked, string Producer)>(new CommandDefinition(
                 VersionsOfIdsSql(p, chunk), p, tx, cancellationToken: ct)).ConfigureAwait(false);
             foreach (var r in rows)
             {
@@ -340,74 +389,93 @@ public abstract class SqlStore : IStixStore
                 {
                     known[r.Id] = list = [];
                 }
-                list.Add((r.Key, r.Json, r.Revoked != 0));
+                list.Add((r.Key, r.Json, r.Revoked != 0, r.Producer));
             }
         }
         return known;
     }
 
     /// <summary>
-    /// The statement that reads (collection_id, id, version_key, json, revoked) of every stored version of the given
+    /// The statement that reads (collection_id, id, version_key, json, revoked, producer) of every stored version of the given
     /// ids, in any collection. It must probe the id-leading unique index once per id.
     /// </summary>
     protected virtual string VersionsOfIdsSql(DynamicParameters p, IReadOnlyCollection<string> ids) =>
-        $"SELECT collection_id, id, version_key, json, revoked FROM objects WHERE {InList(p, "id", "ids", ids)}";
+        $"SELECT collection_id, id, version_key, json, revoked, producer FROM objects WHERE {InList(p, "id", "ids", ids)}";
 
     /// <inheritdoc />
     public async Task<Page<StoredObject>> QueryObjectsAsync(ObjectQuery query, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var sql = new StringBuilder("SELECT id AS Id, type AS Type, spec_version AS SpecVersion, version AS Version, date_added AS DateAdded, json AS Json FROM objects WHERE collection_id = @c");
+        if (query.Reader is { } reader && !reader.Readable.Contains(query.CollectionId))
+        {
+            return new Page<StoredObject>([], false);
+        }
+        var sql = new StringBuilder("SELECT o.id AS Id, o.type AS Type, o.spec_version AS SpecVersion, o.version AS Version, o.date_added AS DateAdded, o.json AS Json, " +
+            "o.producer AS Producer, o.ref_rule AS RefRule, o.granular AS Granular FROM objects o WHERE o.collection_id = @c");
         var p = new DynamicParameters();
         p.Add("c", query.CollectionId);
+        var sharing = query.Reader is { } f ? new SharingSql(this, p, f, query.CollectionId) : null;
         if (query.AddedAfter is { } after)
         {
-            sql.Append(" AND date_added > @after");
+            sql.Append(" AND o.date_added > @after");
             p.Add("after", after);
         }
         if (query.Ids is { Count: > 0 } ids)
         {
-            sql.Append(" AND ").Append(InList(p, "id", "ids", ids));
+            sql.Append(" AND ").Append(InList(p, "o.id", "ids", ids));
         }
         if (query.Types is { Count: > 0 } types)
         {
-            sql.Append(" AND ").Append(InList(p, "type", "types", types));
+            sql.Append(" AND ").Append(InList(p, "o.type", "types", types));
         }
-        AppendVersionFilter(sql, p, query.Versions);
         if (query.SpecVersions is { Count: > 0 } sv)
         {
-            sql.Append(" AND ").Append(InList(p, "spec_version", "sv", sv));
+            sql.Append(" AND ").Append(InList(p, "o.spec_version", "sv", sv));
         }
-        if (query.VisibleTlp is { } visible)
+        if (sharing is not null)
         {
-            sql.Append(" AND ").Append(InList(p, "tlp", "tlp", visible.Select(l => (long)l).ToArray()));
+            sql.Append(" AND ").Append(sharing.Visible("o"));
         }
-        sql.Append(" ORDER BY date_added LIMIT @limit");
+        AppendVersionFilter(sql, p, query.Versions, "o", sharing);
+        sql.Append(" ORDER BY o.date_added LIMIT @limit");
         p.Add("limit", query.Limit + 1);
         var rows = await QueryAsync<ObjectRow>(sql.ToString(), p, ct).ConfigureAwait(false);
         bool more = rows.Count > query.Limit;
-        var items = rows.Take(query.Limit).Select(r => new StoredObject(r.Id, r.Type, r.SpecVersion, r.Version, r.DateAdded, r.Json)).ToList();
+        var items = rows.Take(query.Limit).Select(r => new StoredObject(r.Id, r.Type, r.SpecVersion, r.Version, r.DateAdded, r.Json, r.Producer, (RefRule)r.RefRule, r.Granular != 0)).ToList();
         return new Page<StoredObject>(items, more);
     }
 
-    private void AppendVersionFilter(StringBuilder sql, DynamicParameters p, VersionFilter versions)
+    /// <summary>
+    /// match[version]. For a reader, "first" and "last" are meant among the versions it may see: a row marked last for
+    /// the whole collection is last for everyone; any other is last for a reader that sees no later version.
+    /// </summary>
+    private void AppendVersionFilter(StringBuilder sql, DynamicParameters p, VersionFilter versions, string t, SharingSql? sharing)
     {
         if (versions.All)
         {
             return;
         }
         var parts = new List<string>();
+        string Extreme(string flag, string cmp)
+        {
+            if (sharing is null)
+            {
+                return $"{t}.{flag} = 1";
+            }
+            string n = $"{t}n{flag}";
+            return $"({t}.{flag} = 1 OR NOT EXISTS (SELECT 1 FROM objects {n} WHERE {n}.id = {t}.id AND {n}.collection_id = {t}.collection_id AND {n}.version_key {cmp} {t}.version_key AND {sharing.Visible(n)}))";
+        }
         if (versions.Last)
         {
-            parts.Add("is_last = 1");
+            parts.Add(Extreme("is_last", ">"));
         }
         if (versions.First)
         {
-            parts.Add("is_first = 1");
+            parts.Add(Extreme("is_first", "<"));
         }
         if (versions.Keys.Count > 0)
         {
-            parts.Add(InList(p, "version_key", "vkeys", versions.Keys));
+            parts.Add(InList(p, $"{t}.version_key", "vkeys", versions.Keys));
         }
         sql.Append(" AND (").Append(parts.Count == 0 ? "1 = 0" : string.Join(" OR ", parts)).Append(')');
     }
@@ -418,25 +486,17 @@ public abstract class SqlStore : IStixStore
         ArgumentNullException.ThrowIfNull(versions);
         await using var conn = await OpenAsync(ct).ConfigureAwait(false);
         await using var tx = await BeginWriteAsync(conn, ct).ConfigureAwait(false);
-        var sql = new StringBuilder("DELETE FROM objects WHERE collection_id = @c AND id = @id");
+        var sql = new StringBuilder("SELECT o.date_added FROM objects o WHERE o.collection_id = @c AND o.id = @id");
         var p = new DynamicParameters();
         p.Add("c", collectionId);
         p.Add("id", objectId);
-        AppendVersionFilter(sql, p, versions);
+        AppendVersionFilter(sql, p, versions, "o", null);
         if (specVersions is { Count: > 0 })
         {
-            sql.Append(" AND ").Append(InList(p, "spec_version", "sv", specVersions));
+            sql.Append(" AND ").Append(InList(p, "o.spec_version", "sv", specVersions));
         }
-        int removed = await conn.ExecuteAsync(new CommandDefinition(sql.ToString(), p, tx, cancellationToken: ct)).ConfigureAwait(false);
-        if (removed > 0)
-        {
-            // Re-mark the first and last of what remains.
-            await conn.ExecuteAsync(new CommandDefinition(
-                "UPDATE objects SET " +
-                "is_first = CASE WHEN version_key = (SELECT MIN(o.version_key) FROM objects o WHERE o.collection_id = @c AND o.id = @id) THEN 1 ELSE 0 END, " +
-                "is_last = CASE WHEN version_key = (SELECT MAX(o.version_key) FROM objects o WHERE o.collection_id = @c AND o.id = @id) THEN 1 ELSE 0 END " +
-                "WHERE collection_id = @c AND id = @id", new { c = collectionId, id = objectId }, tx, cancellationToken: ct)).ConfigureAwait(false);
-        }
+        var doomed = (await conn.QueryAsync<long>(new CommandDefinition(sql.ToString(), p, tx, cancellationToken: ct)).ConfigureAwait(false)).ToList();
+        int removed = await DeleteRowsAsync(conn, tx, collectionId, objectId, doomed, ct).ConfigureAwait(false);
         await tx.CommitAsync(ct).ConfigureAwait(false);
         return removed;
     }
@@ -466,14 +526,14 @@ public abstract class SqlStore : IStixStore
         await using var conn = await OpenAsync(ct).ConfigureAwait(false);
         await using var tx = await BeginWriteAsync(conn, ct).ConfigureAwait(false);
         await conn.ExecuteAsync(new CommandDefinition(UpsertStatus, status, tx, cancellationToken: ct)).ConfigureAwait(false);
-        await conn.ExecuteAsync(new CommandDefinition("INSERT INTO pending_envelopes (status_id, collection_id, body, received) VALUES (@StatusId, @CollectionId, @Body, @received)",
-            new { envelope.StatusId, envelope.CollectionId, envelope.Body, received = NowMicros() }, tx, cancellationToken: ct)).ConfigureAwait(false);
+        await conn.ExecuteAsync(new CommandDefinition("INSERT INTO pending_envelopes (status_id, collection_id, body, received, producer) VALUES (@StatusId, @CollectionId, @Body, @received, @Producer)",
+            new { envelope.StatusId, envelope.CollectionId, envelope.Body, received = NowMicros(), envelope.Producer }, tx, cancellationToken: ct)).ConfigureAwait(false);
         await tx.CommitAsync(ct).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<PendingEnvelope>> ListPendingEnvelopesAsync(CancellationToken ct = default) =>
-        QueryAsync<PendingEnvelope>("SELECT status_id AS StatusId, collection_id AS CollectionId, body AS Body FROM pending_envelopes ORDER BY received, status_id", null, ct);
+        QueryAsync<PendingEnvelope>("SELECT status_id AS StatusId, collection_id AS CollectionId, body AS Body, producer AS Producer FROM pending_envelopes ORDER BY received, status_id", null, ct);
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<AddResult>> CompleteEnvelopeAsync(PendingEnvelope envelope, IReadOnlyList<StixObject> objects, Func<IReadOnlyList<AddResult>, StatusRecord> finalStatus, CancellationToken ct = default)
@@ -482,7 +542,7 @@ public abstract class SqlStore : IStixStore
         ArgumentNullException.ThrowIfNull(finalStatus);
         await using var conn = await OpenAsync(ct).ConfigureAwait(false);
         await using var tx = await BeginWriteAsync(conn, ct).ConfigureAwait(false);
-        var results = await AddInTransactionAsync(conn, tx, envelope.CollectionId, objects, ct).ConfigureAwait(false);
+        var results = await AddInTransactionAsync(conn, tx, envelope.CollectionId, envelope.Producer, objects, ct).ConfigureAwait(false);
         await conn.ExecuteAsync(new CommandDefinition(UpsertStatus, finalStatus(results), tx, cancellationToken: ct)).ConfigureAwait(false);
         await conn.ExecuteAsync(new CommandDefinition("DELETE FROM pending_envelopes WHERE status_id = @StatusId", new { envelope.StatusId }, tx, cancellationToken: ct)).ConfigureAwait(false);
         await tx.CommitAsync(ct).ConfigureAwait(false);
@@ -557,9 +617,19 @@ public abstract class SqlStore : IStixStore
         }
     }
 
-    private sealed record AccountRow(string Id, string OrgId, string Name, long IsAdmin)
+    private sealed record AccountRow(string Id, string OrgId, string Name, string Role)
     {
-        public Account ToAccount() => new(Id, OrgId, Name, IsAdmin != 0);
+        public Account ToAccount() => new(Id, OrgId, Name, TrustNames.RoleOf(Role));
+    }
+
+    private sealed record OrgRow(string Id, string Name, string? Country, string Kind, string? ParentId)
+    {
+        public Organization ToOrg() => new(Id, Name, Country, TrustNames.KindOf(Kind), ParentId);
+    }
+
+    private sealed record CollectionRow(string Id, string ApiRoot, string Title, string? Description, string? Alias, string? OwnerOrg, long DefaultTlp, long IsPublic)
+    {
+        public TaxiiCollection ToCollection() => new(Id, ApiRoot, Title, Description, Alias, OwnerOrg, (TlpLevel)DefaultTlp, IsPublic != 0);
     }
 
     private sealed record KeyRow(string Id, string AccountId, string Label, string Salt, string Hash, long Created, long Revoked)
@@ -567,9 +637,9 @@ public abstract class SqlStore : IStixStore
         public ApiKeyRecord ToRecord() => new(Id, AccountId, Label, Salt, Hash, Created, Revoked != 0);
     }
 
-    private sealed record GrantRow(string CollectionId, string OrgId, long CanRead, long CanWrite);
+    private sealed record GrantRow(string CollectionId, string PrincipalId, long CanRead, long CanWrite, string Kind);
 
-    private sealed record ObjectRow(string Id, string Type, string SpecVersion, string Version, long DateAdded, string Json);
+    private sealed record ObjectRow(string Id, string Type, string SpecVersion, string Version, long DateAdded, string Json, string Producer, long RefRule, long Granular);
 
     private sealed record StatusRow(string Id, string ApiRoot, string CollectionId, string AccountId, string Status, long RequestTimestamp,
         long TotalCount, long SuccessCount, long FailureCount, long PendingCount, string Details)

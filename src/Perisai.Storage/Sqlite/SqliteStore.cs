@@ -37,6 +37,9 @@ public sealed class SqliteStore : SqlStore
     protected override string ForUpdate => "";
 
     /// <inheritdoc />
+    protected override string Dialect => "sqlite";
+
+    /// <inheritdoc />
     protected override string InList<T>(DynamicParameters p, string column, string name, IReadOnlyCollection<T> values)
     {
         ArgumentNullException.ThrowIfNull(p);

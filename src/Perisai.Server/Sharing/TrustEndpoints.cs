@@ -1,0 +1,395 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Perisai.Server.Auth;
+using Perisai.Server.Taxii;
+using Perisai.Stix;
+using Perisai.Stix.Json;
+using Perisai.Stix.Markings;
+using Perisai.Storage;
+
+namespace Perisai.Server.Sharing;
+
+/// <summary>
+/// The node's own JSON API for trust, beside TAXII: who am I, policy preview, the audit log, API keys, communities and
+/// collection access. Roles are enforced here: only an administrator manages keys and reads the audit log; only a lead
+/// of the owning organization (or an administrator) changes a collection's trust; leads and administrators manage
+/// communities. Errors use the TAXII error resource, as the rest of the node does.
+/// </summary>
+public static class TrustEndpoints
+{
+    private const string Json = "application/json";
+
+    /// <summary>Largest body the trust API reads (a policy preview file); bigger is a 413.</summary>
+    private const long MaxBody = 16 * 1024 * 1024;
+
+    /// <summary>Maps the endpoints.</summary>
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/whoami", WhoAmI);
+        app.MapPost("/api/v1/policy/preview", Preview);
+        app.MapGet("/api/v1/audit", Audit);
+        app.MapGet("/api/v1/keys", ListKeys);
+        app.MapPost("/api/v1/keys", AddKey);
+        app.MapDelete("/api/v1/keys/{keyId}", RevokeKey);
+        app.MapGet("/api/v1/communities", ListCommunities);
+        app.MapPost("/api/v1/communities", AddCommunity);
+        app.MapPut("/api/v1/communities/{community}/members/{org}", (HttpContext c, string community, string org, NodeServices n) => SetMember(c, community, org, true, n));
+        app.MapDelete("/api/v1/communities/{community}/members/{org}", (HttpContext c, string community, string org, NodeServices n) => SetMember(c, community, org, false, n));
+        app.MapPut("/api/v1/collections/{id}/access", SetAccess);
+        app.MapPut("/api/v1/collections/{id}/policy", SetPolicy);
+    }
+
+    private static async Task<IResult> WhoAmI(HttpContext context, NodeServices node)
+    {
+        var caller = await node.AuthenticateAsync(context).ConfigureAwait(false);
+        var org = await node.Store.FindOrganizationAsync(caller.OrgId, context.RequestAborted).ConfigureAwait(false);
+        return Ok(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("account", caller.Account.Name);
+            w.WriteString("role", TrustNames.Of(caller.Account.Role));
+            w.WriteString("organization_id", caller.OrgId);
+            w.WriteString("organization", org?.Name);
+            w.WriteEndObject();
+        });
+    }
+
+    private static async Task<IResult> Preview(HttpContext context, NodeServices node, string? collection)
+    {
+        var caller = await node.AuthenticateAsync(context).ConfigureAwait(false);
+        var c = collection is null ? null : await node.Store.GetCollectionAsync(collection, context.RequestAborted).ConfigureAwait(false);
+        if (c is null || !caller.CanSee(c.Id))
+        {
+            throw TaxiiException.NotFound(TaxiiMessages.NoCollection);
+        }
+        byte[] body = await ReadBodyAsync(context).ConfigureAwait(false);
+        using var parsed = StixDocument.Parse(body);
+        if (parsed.Error is { } error)
+        {
+            throw new TaxiiException(400, TaxiiMessages.BadRequest, TaxiiMessages.NotJson(error.Message),
+                new Dictionary<string, object?> { ["code"] = error.Code, ["path"] = error.Path });
+        }
+        var intake = StixIntake.Check(parsed, Guid.NewGuid);
+        var entries = await PolicyPreview.RunAsync(node.Store, caller.Trust, c.Id, caller.OrgId, intake.Valid, context.RequestAborted).ConfigureAwait(false);
+        var names = (await node.Store.ListOrganizationsAsync(context.RequestAborted).ConfigureAwait(false)).ToDictionary(o => o.Id, o => o.Name, StringComparer.Ordinal);
+        return Ok(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("collection", c.Id);
+            w.WriteStartArray("objects");
+            foreach (var e in entries)
+            {
+                w.WriteStartObject();
+                w.WriteString("id", e.Id);
+                w.WriteString("type", e.Type);
+                w.WriteString("tlp", PolicyPreview.Name(e.Tlp));
+                w.WriteStartArray("audience");
+                foreach (string o in e.Audience)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("id", o);
+                    w.WriteString("name", names.GetValueOrDefault(o));
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteStartArray("notes");
+                e.Notes.ToList().ForEach(w.WriteStringValue);
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("invalid");
+            foreach (var f in intake.Failures)
+            {
+                w.WriteStartObject();
+                w.WriteString("id", f.Id);
+                w.WriteString("message", f.Summary());
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+    }
+
+    private static async Task<IResult> Audit(HttpContext context, NodeServices node, long? since, string? org, string? action, int? limit)
+    {
+        var caller = await AdminAsync(context, node).ConfigureAwait(false);
+        await node.Audit.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+        var entries = await node.Store.QueryAuditAsync(new AuditQuery { Since = since, OrgId = org, ActionPrefix = action, Limit = limit ?? 100 }, context.RequestAborted).ConfigureAwait(false);
+        node.Audit.Record(caller, "audit.read", null, $"returned={entries.Count}");
+        return Ok(w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("entries");
+            foreach (var e in entries)
+            {
+                WriteAudit(w, e);
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+    }
+
+    /// <summary>Writes one audit entry as JSON (shared with the command line).</summary>
+    public static void WriteAudit(Utf8JsonWriter w, AuditEntry e)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(e);
+        w.WriteStartObject();
+        w.WriteString("id", e.Id);
+        w.WriteString("at", Perisai.Storage.Sql.SqlStore.FormatMicros(e.At));
+        w.WriteString("account_id", e.AccountId);
+        w.WriteString("org_id", e.OrgId);
+        w.WriteString("action", e.Action);
+        w.WriteString("target", e.Target);
+        w.WriteString("detail", e.Detail);
+        w.WriteString("source", e.Source);
+        w.WriteEndObject();
+    }
+
+    private static async Task<IResult> ListKeys(HttpContext context, NodeServices node)
+    {
+        await AdminAsync(context, node).ConfigureAwait(false);
+        var keys = await node.Store.ListApiKeysAsync(null, context.RequestAborted).ConfigureAwait(false);
+        return Ok(w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("keys");
+            foreach (var k in keys)
+            {
+                w.WriteStartObject();
+                w.WriteString("id", k.Id);
+                w.WriteString("account_id", k.AccountId);
+                w.WriteString("label", k.Label);
+                w.WriteBoolean("revoked", k.Revoked);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+    }
+
+    private static async Task<IResult> AddKey(HttpContext context, NodeServices node)
+    {
+        var caller = await AdminAsync(context, node).ConfigureAwait(false);
+        using var doc = await ReadJsonAsync(context).ConfigureAwait(false);
+        string accountName = Field(doc, "account");
+        string label = OptionalField(doc, "label") ?? "api";
+        var account = await node.Store.FindAccountAsync(accountName, context.RequestAborted).ConfigureAwait(false);
+        if (account is null)
+        {
+            string orgName = OptionalField(doc, "organization") ?? throw new TaxiiException(404, TaxiiMessages.NotFound, TaxiiMessages.NoAccount);
+            var org = await node.Store.FindOrganizationAsync(orgName, context.RequestAborted).ConfigureAwait(false)
+                ?? throw new TaxiiException(404, TaxiiMessages.NotFound, TaxiiMessages.NoOrganization);
+            string roleName = OptionalField(doc, "role") ?? "analyst";
+            if (!TrustNames.TryRole(roleName, out var role))
+            {
+                throw new TaxiiException(400, TaxiiMessages.BadRequest, TaxiiMessages.BadField("role", "one of " + string.Join(", ", TrustNames.RoleNames)));
+            }
+            account = await node.Store.AddAccountAsync(org.Id, accountName, role, context.RequestAborted).ConfigureAwait(false);
+            node.Audit.Record(caller, "account.add", account.Id, $"org={org.Id} role={roleName}");
+        }
+        var (record, secret) = ApiKeys.Issue(account.Id, label, node.Time);
+        await node.Store.AddApiKeyAsync(record, context.RequestAborted).ConfigureAwait(false);
+        node.Audit.Record(caller, "key.add", record.Id, $"account={account.Id}");
+        return new TaxiiResult(201, Json, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("id", record.Id);
+            w.WriteString("account_id", account.Id);
+            w.WriteString("key", secret);
+            w.WriteEndObject();
+        });
+    }
+
+    private static async Task<IResult> RevokeKey(HttpContext context, string keyId, NodeServices node)
+    {
+        var caller = await AdminAsync(context, node).ConfigureAwait(false);
+        if (!await node.Store.RevokeApiKeyAsync(keyId, context.RequestAborted).ConfigureAwait(false))
+        {
+            throw new TaxiiException(404, TaxiiMessages.NotFound, TaxiiMessages.NoKey);
+        }
+        node.Audit.Record(caller, "key.revoke", keyId, null);
+        return new TaxiiResult(204, Json, null);
+    }
+
+    private static async Task<IResult> ListCommunities(HttpContext context, NodeServices node)
+    {
+        await node.AuthenticateAsync(context).ConfigureAwait(false);
+        var communities = await node.Store.ListCommunitiesAsync(context.RequestAborted).ConfigureAwait(false);
+        return Ok(w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("communities");
+            foreach (var c in communities)
+            {
+                w.WriteStartObject();
+                w.WriteString("id", c.Id);
+                w.WriteString("name", c.Name);
+                w.WriteString("definition", c.Definition);
+                w.WriteStartArray("members");
+                c.Members.ToList().ForEach(w.WriteStringValue);
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+    }
+
+    private static async Task<IResult> AddCommunity(HttpContext context, NodeServices node)
+    {
+        var caller = await LeadOrAdminAsync(context, node).ConfigureAwait(false);
+        using var doc = await ReadJsonAsync(context).ConfigureAwait(false);
+        var c = await node.Store.AddCommunityAsync(Field(doc, "name"), Field(doc, "definition"), context.RequestAborted).ConfigureAwait(false);
+        node.Audit.Record(caller, "community.add", c.Id, null);
+        return new TaxiiResult(201, Json, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("id", c.Id);
+            w.WriteString("name", c.Name);
+            w.WriteEndObject();
+        });
+    }
+
+    private static async Task<IResult> SetMember(HttpContext context, string community, string org, bool member, NodeServices node)
+    {
+        var caller = await LeadOrAdminAsync(context, node).ConfigureAwait(false);
+        var c = (await node.Store.ListCommunitiesAsync(context.RequestAborted).ConfigureAwait(false)).FirstOrDefault(x => x.Id == community || x.Name == community)
+            ?? throw new TaxiiException(404, TaxiiMessages.NotFound, TaxiiMessages.NoCommunity);
+        var o = await node.Store.FindOrganizationAsync(org, context.RequestAborted).ConfigureAwait(false)
+            ?? throw new TaxiiException(404, TaxiiMessages.NotFound, TaxiiMessages.NoOrganization);
+        await node.Store.SetCommunityMemberAsync(c.Id, o.Id, member, context.RequestAborted).ConfigureAwait(false);
+        node.Audit.Record(caller, member ? "community.member.add" : "community.member.remove", c.Id, $"org={o.Id}");
+        return new TaxiiResult(204, Json, null);
+    }
+
+    private static async Task<IResult> SetAccess(HttpContext context, string id, NodeServices node)
+    {
+        var (caller, c) = await ManagedCollectionAsync(context, id, node).ConfigureAwait(false);
+        using var doc = await ReadJsonAsync(context).ConfigureAwait(false);
+        string kindName = OptionalField(doc, "kind") ?? "org";
+        if (kindName is not ("org" or "community"))
+        {
+            throw new TaxiiException(400, TaxiiMessages.BadRequest, TaxiiMessages.BadField("kind", "'org' or 'community'"));
+        }
+        string principal = Field(doc, "principal");
+        string principalId;
+        if (kindName == "org")
+        {
+            principalId = (await node.Store.FindOrganizationAsync(principal, context.RequestAborted).ConfigureAwait(false)
+                ?? throw new TaxiiException(404, TaxiiMessages.NotFound, TaxiiMessages.NoOrganization)).Id;
+        }
+        else
+        {
+            principalId = (await node.Store.ListCommunitiesAsync(context.RequestAborted).ConfigureAwait(false)).FirstOrDefault(x => x.Id == principal || x.Name == principal)?.Id
+                ?? throw new TaxiiException(404, TaxiiMessages.NotFound, TaxiiMessages.NoCommunity);
+        }
+        bool read = Bool(doc, "read"), write = Bool(doc, "write");
+        await node.Store.GrantAsync(new Grant(c.Id, principalId, read, write, TrustNames.PrincipalKindOf(kindName)), context.RequestAborted).ConfigureAwait(false);
+        node.Audit.Record(caller, "collection.access", c.Id, $"{kindName}={principalId} read={read} write={write}");
+        return new TaxiiResult(204, Json, null);
+    }
+
+    private static async Task<IResult> SetPolicy(HttpContext context, string id, NodeServices node)
+    {
+        var (caller, c) = await ManagedCollectionAsync(context, id, node).ConfigureAwait(false);
+        using var doc = await ReadJsonAsync(context).ConfigureAwait(false);
+        var level = ParseTlp(OptionalField(doc, "default_tlp") ?? PolicyPreview.Name(c.DefaultTlp));
+        bool isPublic = doc.RootElement.TryGetProperty("public", out var p) ? p.ValueKind == JsonValueKind.True : c.IsPublic;
+        await node.Store.SetCollectionPolicyAsync(c.Id, level, isPublic, context.RequestAborted).ConfigureAwait(false);
+        node.Audit.Record(caller, "collection.policy", c.Id, $"default_tlp={PolicyPreview.Name(level)} public={isPublic}");
+        return new TaxiiResult(204, Json, null);
+    }
+
+    /// <summary>A TLP level from its name (clear, white, green, amber, amber+strict, red), case-insensitive.</summary>
+    public static TlpLevel ParseTlp(string name) => name.ToUpperInvariant() switch
+    {
+        "CLEAR" or "WHITE" => TlpLevel.Clear,
+        "GREEN" => TlpLevel.Green,
+        "AMBER" => TlpLevel.Amber,
+        "AMBER+STRICT" => TlpLevel.AmberStrict,
+        "RED" => TlpLevel.Red,
+        _ => throw new TaxiiException(400, TaxiiMessages.BadRequest, TaxiiMessages.BadField("default_tlp", "one of clear, green, amber, amber+strict, red")),
+    };
+
+    private static async Task<Caller> AdminAsync(HttpContext context, NodeServices node)
+    {
+        var caller = await node.AuthenticateAsync(context).ConfigureAwait(false);
+        return caller.IsAdmin ? caller : throw TaxiiException.Forbidden(TaxiiMessages.AdminOnly);
+    }
+
+    private static async Task<Caller> LeadOrAdminAsync(HttpContext context, NodeServices node)
+    {
+        var caller = await node.AuthenticateAsync(context).ConfigureAwait(false);
+        return caller.Account.CanManageTrust ? caller : throw TaxiiException.Forbidden(TaxiiMessages.LeadOrAdminOnly);
+    }
+
+    private static async Task<(Caller, TaxiiCollection)> ManagedCollectionAsync(HttpContext context, string id, NodeServices node)
+    {
+        var caller = await node.AuthenticateAsync(context).ConfigureAwait(false);
+        var c = await node.Store.GetCollectionAsync(id, context.RequestAborted).ConfigureAwait(false);
+        // A collection the caller may not even see is a 404, as everywhere else.
+        if (c is null || !(caller.CanSee(c.Id) || caller.IsAdmin))
+        {
+            throw TaxiiException.NotFound(TaxiiMessages.NoCollection);
+        }
+        return caller.Manages(c.Id) ? (caller, c) : throw TaxiiException.Forbidden(TaxiiMessages.LeadOnly);
+    }
+
+    private static TaxiiResult Ok(Action<Utf8JsonWriter> write) => new(200, Json, write);
+
+    private static async Task<byte[]> ReadBodyAsync(HttpContext context)
+    {
+        if (context.Request.ContentLength > MaxBody)
+        {
+            throw new TaxiiException(413, TaxiiMessages.TooLarge, TaxiiMessages.TooLargeDetail(MaxBody));
+        }
+        using var buffer = new MemoryStream();
+        byte[] chunk = new byte[81920];
+        int read;
+        while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > MaxBody)
+            {
+                throw new TaxiiException(413, TaxiiMessages.TooLarge, TaxiiMessages.TooLargeDetail(MaxBody));
+            }
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    private static async Task<JsonDocument> ReadJsonAsync(HttpContext context)
+    {
+        byte[] body = await ReadBodyAsync(context).ConfigureAwait(false);
+        try
+        {
+            var doc = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 16 });
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                doc.Dispose();
+                throw new TaxiiException(400, TaxiiMessages.BadRequest, TaxiiMessages.BadField("the body", "a JSON object"));
+            }
+            return doc;
+        }
+        catch (JsonException ex)
+        {
+            throw new TaxiiException(400, TaxiiMessages.BadRequest, TaxiiMessages.NotJson(ex.Message));
+        }
+    }
+
+    private static string Field(JsonDocument doc, string name) =>
+        OptionalField(doc, name) is { Length: > 0 } v ? v : throw new TaxiiException(400, TaxiiMessages.BadRequest, TaxiiMessages.BadField(name, "a non-empty string"));
+
+    private static string? OptionalField(JsonDocument doc, string name) =>
+        !doc.RootElement.TryGetProperty(name, out var v) ? null
+        : v.ValueKind == JsonValueKind.String ? v.GetString()
+        : throw new TaxiiException(400, TaxiiMessages.BadRequest, TaxiiMessages.BadField(name, "a string"));
+
+    private static bool Bool(JsonDocument doc, string name) =>
+        !doc.RootElement.TryGetProperty(name, out var v) ? false
+        : v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean()
+        : throw new TaxiiException(400, TaxiiMessages.BadRequest, TaxiiMessages.BadField(name, "true or false"));
+}
