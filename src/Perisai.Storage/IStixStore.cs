@@ -77,6 +77,9 @@ public interface IStixStore : IAsyncDisposable
     /// <summary>Adds an organization to a community or removes it.</summary>
     Task SetCommunityMemberAsync(string communityId, string orgId, bool member, CancellationToken ct = default);
 
+    /// <summary>A community with its members, by id or by name.</summary>
+    Task<Community?> FindCommunityAsync(string idOrName, CancellationToken ct = default);
+
     /// <summary>All communities with their members, by name.</summary>
     Task<IReadOnlyList<Community>> ListCommunitiesAsync(CancellationToken ct = default);
 

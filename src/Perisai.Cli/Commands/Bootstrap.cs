@@ -19,6 +19,14 @@ internal static class Bootstrap
         }
     }
 
+    /// <summary>
+    /// An organization by id or name; the node operator's own is made on first use, since it is the default owner and
+    /// producer of what the command line adds.
+    /// </summary>
+    public static async Task<Organization?> FindOrganizationAsync(IStixStore store, string idOrName, CancellationToken ct) =>
+        await store.FindOrganizationAsync(idOrName, ct).ConfigureAwait(false)
+        ?? (idOrName == OperatorOrg ? await store.AddOrganizationAsync(OperatorOrg, ct: ct).ConfigureAwait(false) : null);
+
     /// <summary>Ensures the default API root; returns the administrator's key secret when one was just made.</summary>
     public static async Task<string?> EnsureAsync(IStixStore store, CancellationToken ct)
     {

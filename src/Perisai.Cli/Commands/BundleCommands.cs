@@ -41,8 +41,7 @@ internal static class BundleCommands
             {
                 return Output.Fail("import", $"no collection '{p.GetValue(collection)}'; see 'perisai collection list'.");
             }
-            var producer = await s.FindOrganizationAsync(p.GetValue(asOrg)!, ct).ConfigureAwait(false)
-                ?? (p.GetValue(asOrg) == Bootstrap.OperatorOrg ? await s.AddOrganizationAsync(Bootstrap.OperatorOrg, ct: ct).ConfigureAwait(false) : null);
+            var producer = await Bootstrap.FindOrganizationAsync(s, p.GetValue(asOrg)!, ct).ConfigureAwait(false);
             if (producer is null)
             {
                 return Output.Fail("import", $"no organization '{p.GetValue(asOrg)}'.");

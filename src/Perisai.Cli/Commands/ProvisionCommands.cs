@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Perisai.Server.Auth;
+using Perisai.Stix.Markings;
 using Perisai.Storage;
 
 namespace Perisai.Cli.Commands;
@@ -211,13 +212,12 @@ internal static class ProvisionCommands
                 {
                     return Output.Fail("collection add", "a collection with that id or alias already exists.");
                 }
-                var ownerOrg = await s.FindOrganizationAsync(p.GetValue(owner)!, ct).ConfigureAwait(false)
-                    ?? (p.GetValue(owner) == Bootstrap.OperatorOrg ? await s.AddOrganizationAsync(Bootstrap.OperatorOrg, ct: ct).ConfigureAwait(false) : null);
+                var ownerOrg = await Bootstrap.FindOrganizationAsync(s, p.GetValue(owner)!, ct).ConfigureAwait(false);
                 if (ownerOrg is null)
                 {
                     return Output.Fail("collection add", $"no organization '{p.GetValue(owner)}' to own it.");
                 }
-                if (!TrustCommands.TryTlp(p.GetValue(defaultTlp)!, out var level))
+                if (!TlpMarkings.TryParseName(p.GetValue(defaultTlp)!, out var level))
                 {
                     return Output.Fail("collection add", $"'{p.GetValue(defaultTlp)}' is not a TLP level; use clear, green, amber, amber+strict or red.");
                 }
@@ -239,7 +239,7 @@ internal static class ProvisionCommands
                 await using var s = await store.OpenAsync(p, ct).ConfigureAwait(false);
                 Output.Print(p.GetValue(json), await s.ListCollectionsAsync(null, ct).ConfigureAwait(false),
                     ("Id", c => c.Id), ("API root", c => c.ApiRoot), ("Alias", c => c.Alias), ("Title", c => c.Title),
-                    ("Owner", c => c.OwnerOrg), ("Default TLP", c => Server.Sharing.PolicyPreview.Name(c.DefaultTlp)), ("Public", c => c.IsPublic ? "yes" : "no"));
+                    ("Owner", c => c.OwnerOrg), ("Default TLP", c => TlpMarkings.NameOf(c.DefaultTlp)), ("Public", c => c.IsPublic ? "yes" : "no"));
                 return 0;
             });
             collection.Subcommands.Add(list);
@@ -280,7 +280,7 @@ internal static class ProvisionCommands
                 else
                 {
                     string cn = p.GetValue(communityOpt)!;
-                    var community = (await s.ListCommunitiesAsync(ct).ConfigureAwait(false)).FirstOrDefault(x => x.Id == cn || x.Name == cn);
+                    var community = await s.FindCommunityAsync(cn, ct).ConfigureAwait(false);
                     if (community is null)
                     {
                         return Output.Fail("collection grant", $"no community '{cn}'; see 'perisai community list'.");

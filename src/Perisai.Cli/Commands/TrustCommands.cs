@@ -13,21 +13,6 @@ internal static class TrustCommands
 {
     private static Option<bool> JsonOption() => new("--json") { Description = "Print machine-readable JSON." };
 
-    /// <summary>A TLP level from its name (clear or white, green, amber, amber+strict, red), case-insensitive.</summary>
-    public static bool TryTlp(string name, out TlpLevel level)
-    {
-        level = name.ToUpperInvariant() switch
-        {
-            "CLEAR" or "WHITE" => TlpLevel.Clear,
-            "GREEN" => TlpLevel.Green,
-            "AMBER" => TlpLevel.Amber,
-            "AMBER+STRICT" => TlpLevel.AmberStrict,
-            "RED" => TlpLevel.Red,
-            _ => TlpLevel.None,
-        };
-        return level != TlpLevel.None;
-    }
-
     public static Command CollectionPolicy()
     {
         var store = new StoreOptions();
@@ -46,14 +31,14 @@ internal static class TrustCommands
                 return Output.Fail("collection policy", $"no collection '{p.GetValue(target)}'.");
             }
             var level = c.DefaultTlp;
-            if (p.GetValue(defaultTlp) is { } name && !TryTlp(name, out level))
+            if (p.GetValue(defaultTlp) is { } name && !TlpMarkings.TryParseName(name, out level))
             {
                 return Output.Fail("collection policy", $"'{name}' is not a TLP level; use clear, green, amber, amber+strict or red.");
             }
             bool pub = p.GetValue(isPublic) ?? c.IsPublic;
             await s.SetCollectionPolicyAsync(c.Id, level, pub, ct).ConfigureAwait(false);
-            await CliAudit.RecordAsync(s, "collection.policy", c.Id, $"default_tlp={PolicyPreview.Name(level)} public={pub}", ct).ConfigureAwait(false);
-            Console.WriteLine($"'{c.Title}': default TLP:{PolicyPreview.Name(level)}, {(pub ? "public" : "not public")}.");
+            await CliAudit.RecordAsync(s, "collection.policy", c.Id, $"default_tlp={TlpMarkings.NameOf(level)} public={pub}", ct).ConfigureAwait(false);
+            Console.WriteLine($"'{c.Title}': default TLP:{TlpMarkings.NameOf(level)}, {(pub ? "public" : "not public")}.");
             return 0;
         });
         return command;
@@ -114,7 +99,7 @@ internal static class TrustCommands
             {
                 await using var s = await store.OpenAsync(p, ct).ConfigureAwait(false);
                 string cn = p.GetValue(c)!;
-                var found = (await s.ListCommunitiesAsync(ct).ConfigureAwait(false)).FirstOrDefault(x => x.Id == cn || x.Name == cn);
+                var found = await s.FindCommunityAsync(cn, ct).ConfigureAwait(false);
                 if (found is null)
                 {
                     return Output.Fail($"community member {verb.Name}", $"no community '{cn}'.");
@@ -187,7 +172,7 @@ internal static class TrustCommands
                 Console.WriteLine(JsonSerializer.Serialize(new
                 {
                     collection = c.Id,
-                    objects = entries.Select(e => new { id = e.Id, type = e.Type, tlp = PolicyPreview.Name(e.Tlp), audience = e.Audience.Select(a => new { id = a, name = names.GetValueOrDefault(a) }), notes = e.Notes }),
+                    objects = entries.Select(e => new { id = e.Id, type = e.Type, tlp = TlpMarkings.NameOf(e.Tlp), audience = e.Audience.Select(a => new { id = a, name = names.GetValueOrDefault(a) }), notes = e.Notes }),
                     invalid = intake.Failures.Select(x => new { id = x.Id, message = x.Summary() }),
                 }, Output.JsonOptions));
             }
@@ -196,7 +181,7 @@ internal static class TrustCommands
                 var table = new Table().Border(TableBorder.Rounded).AddColumns("Object", "TLP", "Who can read it", "Notes");
                 foreach (var e in entries)
                 {
-                    table.AddRow(Markup.Escape(e.Id), PolicyPreview.Name(e.Tlp), Markup.Escape(string.Join(", ", e.Audience.Select(a => names.GetValueOrDefault(a, a)))), Markup.Escape(string.Join(" ", e.Notes)));
+                    table.AddRow(Markup.Escape(e.Id), TlpMarkings.NameOf(e.Tlp), Markup.Escape(string.Join(", ", e.Audience.Select(a => names.GetValueOrDefault(a, a)))), Markup.Escape(string.Join(" ", e.Notes)));
                 }
                 AnsiConsole.Write(table);
                 foreach (var x in intake.Failures)

@@ -74,9 +74,9 @@ public static class ObjectShaper
     {
         using var doc = JsonDocument.Parse(json);
         var obj = StixObject.FromJson(doc.RootElement);
-        var shared = SharedObject.Of(obj, collectionId, stored.Producer);
+        var shared = SharedObject.Of(obj, collectionId, stored.Producer, out var optionalGranular);
         var effective = SharingPolicy.EffectiveOf(trust, shared);
-        var withheld = SharedObject.OptionalGranular(obj)
+        var withheld = optionalGranular
             .Where(kv => (kv.Value > effective || (reader.LeavingNode && kv.Value == Perisai.Stix.Markings.TlpLevel.Red)) && !SharingPolicy.Entitled(trust, reader.OrgId, collectionId, kv.Value, shared.Producer, shared.Recipients, reader.LeavingNode))
             .Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal);
         if (withheld.Count == 0)

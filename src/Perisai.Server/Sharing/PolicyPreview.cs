@@ -39,7 +39,7 @@ public static class PolicyPreview
             var tlp = SharingPolicy.EffectiveOf(trust, p);
             if (p.Marked == TlpLevel.None)
             {
-                notes.Add($"No TLP marking: the collection's default, TLP:{Name(tlp)}, applies.");
+                notes.Add($"No TLP marking: the collection's default, TLP:{TlpMarkings.NameOf(tlp)}, applies.");
             }
             foreach (string r in p.Recipients)
             {
@@ -54,7 +54,7 @@ public static class PolicyPreview
             }
             if (tlp >= TlpLevel.Amber && p.Recipients.Count == 0)
             {
-                notes.Add($"TLP:{Name(tlp)} with no recipients named ({SharedObject.RecipientsProperty}): only your organization will see it.");
+                notes.Add($"TLP:{TlpMarkings.NameOf(tlp)} with no recipients named ({SharedObject.RecipientsProperty}): only your organization will see it.");
             }
             foreach (string r in p.Refs.Where(r => !trust.Orgs.ContainsKey(r) && !Lookup(r).Any()))
             {
@@ -64,15 +64,4 @@ public static class PolicyPreview
         }
         return result;
     }
-
-    /// <summary>The TLP 2.0 name of a level.</summary>
-    public static string Name(TlpLevel level) => level switch
-    {
-        TlpLevel.Clear => "CLEAR",
-        TlpLevel.Green => "GREEN",
-        TlpLevel.Amber => "AMBER",
-        TlpLevel.AmberStrict => "AMBER+STRICT",
-        TlpLevel.Red => "RED",
-        _ => "NONE",
-    };
 }

@@ -84,7 +84,7 @@ public static class TrustEndpoints
                 w.WriteStartObject();
                 w.WriteString("id", e.Id);
                 w.WriteString("type", e.Type);
-                w.WriteString("tlp", PolicyPreview.Name(e.Tlp));
+                w.WriteString("tlp", TlpMarkings.NameOf(e.Tlp));
                 w.WriteStartArray("audience");
                 foreach (string o in e.Audience)
                 {
@@ -119,17 +119,7 @@ public static class TrustEndpoints
         await node.Audit.FlushAsync(context.RequestAborted).ConfigureAwait(false);
         var entries = await node.Store.QueryAuditAsync(new AuditQuery { Since = since, OrgId = org, ActionPrefix = action, Limit = limit ?? 100 }, context.RequestAborted).ConfigureAwait(false);
         node.Audit.Record(caller, "audit.read", null, $"returned={entries.Count}");
-        return Ok(w =>
-        {
-            w.WriteStartObject();
-            w.WriteStartArray("entries");
-            foreach (var e in entries)
-            {
-                WriteAudit(w, e);
-            }
-            w.WriteEndArray();
-            w.WriteEndObject();
-        });
+        return OkList("entries", entries, WriteAudit);
     }
 
     /// <summary>Writes one audit entry as JSON (shared with the command line).</summary>
@@ -153,20 +143,13 @@ public static class TrustEndpoints
     {
         await AdminAsync(context, node).ConfigureAwait(false);
         var keys = await node.Store.ListApiKeysAsync(null, context.RequestAborted).ConfigureAwait(false);
-        return Ok(w =>
+        return OkList("keys", keys, (w, k) =>
         {
             w.WriteStartObject();
-            w.WriteStartArray("keys");
-            foreach (var k in keys)
-            {
-                w.WriteStartObject();
-                w.WriteString("id", k.Id);
-                w.WriteString("account_id", k.AccountId);
-                w.WriteString("label", k.Label);
-                w.WriteBoolean("revoked", k.Revoked);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
+            w.WriteString("id", k.Id);
+            w.WriteString("account_id", k.AccountId);
+            w.WriteString("label", k.Label);
+            w.WriteBoolean("revoked", k.Revoked);
             w.WriteEndObject();
         });
     }
@@ -219,21 +202,14 @@ public static class TrustEndpoints
     {
         await node.AuthenticateAsync(context).ConfigureAwait(false);
         var communities = await node.Store.ListCommunitiesAsync(context.RequestAborted).ConfigureAwait(false);
-        return Ok(w =>
+        return OkList("communities", communities, (w, c) =>
         {
             w.WriteStartObject();
-            w.WriteStartArray("communities");
-            foreach (var c in communities)
-            {
-                w.WriteStartObject();
-                w.WriteString("id", c.Id);
-                w.WriteString("name", c.Name);
-                w.WriteString("definition", c.Definition);
-                w.WriteStartArray("members");
-                c.Members.ToList().ForEach(w.WriteStringValue);
-                w.WriteEndArray();
-                w.WriteEndObject();
-            }
+            w.WriteString("id", c.Id);
+            w.WriteString("name", c.Name);
+            w.WriteString("definition", c.Definition);
+            w.WriteStartArray("members");
+            c.Members.ToList().ForEach(w.WriteStringValue);
             w.WriteEndArray();
             w.WriteEndObject();
         });
@@ -257,7 +233,7 @@ public static class TrustEndpoints
     private static async Task<IResult> SetMember(HttpContext context, string community, string org, bool member, NodeServices node)
     {
         var caller = await LeadOrAdminAsync(context, node).ConfigureAwait(false);
-        var c = (await node.Store.ListCommunitiesAsync(context.RequestAborted).ConfigureAwait(false)).FirstOrDefault(x => x.Id == community || x.Name == community)
+        var c = await node.Store.FindCommunityAsync(community, context.RequestAborted).ConfigureAwait(false)
             ?? throw new TaxiiException(404, TaxiiMessages.NotFound, TaxiiMessages.NoCommunity);
         var o = await node.Store.FindOrganizationAsync(org, context.RequestAborted).ConfigureAwait(false)
             ?? throw new TaxiiException(404, TaxiiMessages.NotFound, TaxiiMessages.NoOrganization);
@@ -284,7 +260,7 @@ public static class TrustEndpoints
         }
         else
         {
-            principalId = (await node.Store.ListCommunitiesAsync(context.RequestAborted).ConfigureAwait(false)).FirstOrDefault(x => x.Id == principal || x.Name == principal)?.Id
+            principalId = (await node.Store.FindCommunityAsync(principal, context.RequestAborted).ConfigureAwait(false))?.Id
                 ?? throw new TaxiiException(404, TaxiiMessages.NotFound, TaxiiMessages.NoCommunity);
         }
         bool read = Bool(doc, "read"), write = Bool(doc, "write");
@@ -297,23 +273,15 @@ public static class TrustEndpoints
     {
         var (caller, c) = await ManagedCollectionAsync(context, id, node).ConfigureAwait(false);
         using var doc = await ReadJsonAsync(context).ConfigureAwait(false);
-        var level = ParseTlp(OptionalField(doc, "default_tlp") ?? PolicyPreview.Name(c.DefaultTlp));
+        var level = OptionalField(doc, "default_tlp") is { } name ? ParseTlp(name) : c.DefaultTlp;
         bool isPublic = doc.RootElement.TryGetProperty("public", out var p) ? p.ValueKind == JsonValueKind.True : c.IsPublic;
         await node.Store.SetCollectionPolicyAsync(c.Id, level, isPublic, context.RequestAborted).ConfigureAwait(false);
-        node.Audit.Record(caller, "collection.policy", c.Id, $"default_tlp={PolicyPreview.Name(level)} public={isPublic}");
+        node.Audit.Record(caller, "collection.policy", c.Id, $"default_tlp={TlpMarkings.NameOf(level)} public={isPublic}");
         return new TaxiiResult(204, Json, null);
     }
 
-    /// <summary>A TLP level from its name (clear, white, green, amber, amber+strict, red), case-insensitive.</summary>
-    public static TlpLevel ParseTlp(string name) => name.ToUpperInvariant() switch
-    {
-        "CLEAR" or "WHITE" => TlpLevel.Clear,
-        "GREEN" => TlpLevel.Green,
-        "AMBER" => TlpLevel.Amber,
-        "AMBER+STRICT" => TlpLevel.AmberStrict,
-        "RED" => TlpLevel.Red,
-        _ => throw new TaxiiException(400, TaxiiMessages.BadRequest, TaxiiMessages.BadField("default_tlp", "one of clear, green, amber, amber+strict, red")),
-    };
+    private static TlpLevel ParseTlp(string name) => TlpMarkings.TryParseName(name, out var level) ? level
+        : throw new TaxiiException(400, TaxiiMessages.BadRequest, TaxiiMessages.BadField("default_tlp", "one of clear, green, amber, amber+strict, red"));
 
     private static async Task<Caller> AdminAsync(HttpContext context, NodeServices node)
     {
@@ -341,25 +309,20 @@ public static class TrustEndpoints
 
     private static TaxiiResult Ok(Action<Utf8JsonWriter> write) => new(200, Json, write);
 
-    private static async Task<byte[]> ReadBodyAsync(HttpContext context)
+    /// <summary>A 200 whose body is <c>{"name": [items]}</c>.</summary>
+    private static TaxiiResult OkList<T>(string name, IEnumerable<T> items, Action<Utf8JsonWriter, T> item) => Ok(w =>
     {
-        if (context.Request.ContentLength > MaxBody)
+        w.WriteStartObject();
+        w.WriteStartArray(name);
+        foreach (var i in items)
         {
-            throw new TaxiiException(413, TaxiiMessages.TooLarge, TaxiiMessages.TooLargeDetail(MaxBody));
+            item(w, i);
         }
-        using var buffer = new MemoryStream();
-        byte[] chunk = new byte[81920];
-        int read;
-        while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + read > MaxBody)
-            {
-                throw new TaxiiException(413, TaxiiMessages.TooLarge, TaxiiMessages.TooLargeDetail(MaxBody));
-            }
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
-    }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    });
+
+    private static Task<byte[]> ReadBodyAsync(HttpContext context) => ObjectsEndpoints.ReadBodyAsync(context.Request, MaxBody);
 
     private static async Task<JsonDocument> ReadJsonAsync(HttpContext context)
     {

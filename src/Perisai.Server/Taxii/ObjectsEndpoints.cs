@@ -137,7 +137,8 @@ public static class ObjectsEndpoints
         }
     }
 
-    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, long max)
+    /// <summary>Reads a request body of at most <paramref name="max"/> bytes, or throws the TAXII 413.</summary>
+    internal static async Task<byte[]> ReadBodyAsync(HttpRequest request, long max)
     {
         if (request.ContentLength > max)
         {

@@ -96,6 +96,33 @@ public static class TlpMarkings
         return level;
     }
 
+    /// <summary>The TLP 2.0 name of a level (CLEAR, GREEN, AMBER, AMBER+STRICT, RED; NONE for no level).</summary>
+    public static string NameOf(TlpLevel level) => level switch
+    {
+        TlpLevel.Clear => "CLEAR",
+        TlpLevel.Green => "GREEN",
+        TlpLevel.Amber => "AMBER",
+        TlpLevel.AmberStrict => "AMBER+STRICT",
+        TlpLevel.Red => "RED",
+        _ => "NONE",
+    };
+
+    /// <summary>A level from its name (clear or TLP 1.0 white, green, amber, amber+strict, red), case-insensitive.</summary>
+    public static bool TryParseName(string name, out TlpLevel level)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        level = name.ToUpperInvariant() switch
+        {
+            "CLEAR" or "WHITE" => TlpLevel.Clear,
+            "GREEN" => TlpLevel.Green,
+            "AMBER" => TlpLevel.Amber,
+            "AMBER+STRICT" => TlpLevel.AmberStrict,
+            "RED" => TlpLevel.Red,
+            _ => TlpLevel.None,
+        };
+        return level != TlpLevel.None;
+    }
+
     /// <summary>The TLP 2.0 marking-definition objects, as STIX JSON, for a node to serve alongside marked content.</summary>
     public static IEnumerable<string> Tlp2Definitions()
     {

@@ -38,11 +38,18 @@ public sealed record SharedObject(
     public const string RecipientsProperty = "x_perisai_recipients";
 
     /// <summary>Reads the facts of a validated object written by <paramref name="producer"/> into a collection.</summary>
-    public static SharedObject Of(StixObject obj, string collectionId, string producer)
+    public static SharedObject Of(StixObject obj, string collectionId, string producer) => Of(obj, collectionId, producer, out _);
+
+    /// <summary>
+    /// Reads the facts, and the TLP of each optional top-level property that a granular marking covers (STIX 2.1
+    /// §7.2.3), strictest per property. Required properties are not listed: their marking raised <see cref="Floor"/>.
+    /// </summary>
+    public static SharedObject Of(StixObject obj, string collectionId, string producer, out IReadOnlyDictionary<string, TlpLevel> optionalGranular)
     {
         ArgumentNullException.ThrowIfNull(obj);
         var rule = RuleOf(obj.Type);
         var facts = Facts.Read(obj, rule);
+        optionalGranular = facts.Optional;
         return new SharedObject(obj.Id, collectionId, producer, TlpMarkings.Strictest(obj.MarkingRefs), facts.Floor, facts.Recipients, rule, facts.Refs);
     }
 
@@ -53,16 +60,6 @@ public sealed record SharedObject(
         "report" or "grouping" => RefRule.Any,
         _ => RefRule.None,
     };
-
-    /// <summary>
-    /// The TLP of each optional top-level property that a granular marking covers (STIX 2.1 §7.2.3), strictest per
-    /// property. Required properties are not listed: their marking raised <see cref="Floor"/> instead.
-    /// </summary>
-    public static IReadOnlyDictionary<string, TlpLevel> OptionalGranular(StixObject obj)
-    {
-        ArgumentNullException.ThrowIfNull(obj);
-        return Facts.Read(obj, RefRule.None).Optional;
-    }
 
     private sealed record Facts(TlpLevel Floor, IReadOnlyList<string> Recipients, IReadOnlyList<string> Refs, IReadOnlyDictionary<string, TlpLevel> Optional)
     {

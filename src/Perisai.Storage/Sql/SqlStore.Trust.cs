@@ -46,6 +46,10 @@ public abstract partial class SqlStore
     }
 
     /// <inheritdoc />
+    public async Task<Community?> FindCommunityAsync(string idOrName, CancellationToken ct = default) =>
+        (await ListCommunitiesAsync(ct).ConfigureAwait(false)).FirstOrDefault(c => c.Id == idOrName || c.Name == idOrName);
+
+    /// <inheritdoc />
     public async Task<long> TrustVersionAsync(CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct).ConfigureAwait(false);
@@ -88,7 +92,7 @@ public abstract partial class SqlStore
             var p = new DynamicParameters();
             var sharing = new SharingSql(this, p, reader, null);
             string sql = $"SELECT g.id FROM organizations g WHERE {InList(p, "g.id", "ids", chunk)} UNION " +
-                $"SELECT u.id FROM objects u WHERE {InList(p, "u.id", "ids", chunk)} AND {sharing.Base("u")} AND (u.ref_rule = 0 OR {sharing.RefsOk("u", SharingPolicy.RefDepth - 1)})";
+                $"SELECT u.id FROM objects u WHERE {InList(p, "u.id", "ids", chunk)} AND {sharing.Base("u")} AND {sharing.RefsOk("u", SharingPolicy.RefDepth - 1)}";
             visible.UnionWith(await QueryAsync<string>(sql, p, ct).ConfigureAwait(false));
         }
         return visible;
@@ -274,8 +278,9 @@ public abstract partial class SqlStore
         public string RefVisible(string id, int depth)
         {
             string g = Alias("g"), u = Alias("u");
-            string deeper = depth > 1 ? $" OR {RefsOk(u, depth - 1)}" : "";
-            return $"(EXISTS (SELECT 1 FROM organizations {g} WHERE {g}.id = {id}) OR EXISTS (SELECT 1 FROM objects {u} WHERE {u}.id = {id} AND {Base(u)} AND ({u}.ref_rule = {(int)RefRule.None}{deeper})))";
+            // RefsOk already admits an object that stands alone; at the last level only such an object counts.
+            string refs = depth > 1 ? RefsOk(u, depth - 1) : $"{u}.ref_rule = {(int)RefRule.None}";
+            return $"(EXISTS (SELECT 1 FROM organizations {g} WHERE {g}.id = {id}) OR EXISTS (SELECT 1 FROM objects {u} WHERE {u}.id = {id} AND {Base(u)} AND {refs}))";
         }
 
         /// <summary>SharingPolicy.IsVisible, for rows of the fixed collection.</summary>
