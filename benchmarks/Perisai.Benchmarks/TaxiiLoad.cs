@@ -32,6 +32,10 @@ public static class TaxiiLoad
         int clients = int.Parse(Arg("--clients", "2"), CultureInfo.InvariantCulture);
         int warmup = int.Parse(Arg("--warmup", "0"), CultureInfo.InvariantCulture);
         string? warmupCollection = warmup > 0 ? Arg("--warmup-collection") : null;
+        // One pass over 100,000 objects takes under a second, so a single pass is at the mercy of whatever else the
+        // shared machine does in that second: the collection is read several times and the median pass reported.
+        int reads = int.Parse(Arg("--reads", "5"), CultureInfo.InvariantCulture);
+        string readKey = Arg("--read-key", key);
 
         using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromMinutes(10) };
         http.DefaultRequestHeaders.Accept.ParseAdd("application/taxii+json;version=2.1");
@@ -52,7 +56,36 @@ public static class TaxiiLoad
         await IngestAsync(http, objectsPath, envelopes, clients);
         ingest.Stop();
 
-        var read = Stopwatch.StartNew();
+        using var reader = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromMinutes(10) };
+        reader.DefaultRequestHeaders.Accept.ParseAdd("application/taxii+json;version=2.1");
+        reader.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", readKey);
+        var passes = new List<double>();
+        int count = 0;
+        for (int r = 0; r < reads; r++)
+        {
+            var read = Stopwatch.StartNew();
+            count = await ReadAllAsync(reader, objectsPath, page);
+            passes.Add(read.Elapsed.TotalSeconds);
+        }
+        passes.Sort();
+        double readSeconds = passes[passes.Count / 2];
+
+        Console.WriteLine(JsonSerializer.Serialize(new
+        {
+            objects,
+            read_back = count,
+            cold_ingest_objects_per_s = cold,
+            ingest_seconds = Math.Round(ingest.Elapsed.TotalSeconds, 3),
+            ingest_objects_per_s = Math.Round(objects / ingest.Elapsed.TotalSeconds),
+            read_seconds = Math.Round(readSeconds, 3),
+            read_objects_per_s = Math.Round(count / readSeconds),
+        }));
+        return count == objects ? 0 : 1;
+    }
+
+    /// <summary>Pages through the collection's latest versions; returns how many objects came back.</summary>
+    private static async Task<int> ReadAllAsync(HttpClient http, string objectsPath, int page)
+    {
         int count = 0;
         string next = $"{objectsPath}?limit={page}";
         while (true)
@@ -64,23 +97,10 @@ public static class TaxiiLoad
             }
             if (!doc.RootElement.GetProperty("more").GetBoolean())
             {
-                break;
+                return count;
             }
             next = $"{objectsPath}?limit={page}&next={Uri.EscapeDataString(doc.RootElement.GetProperty("next").GetString()!)}";
         }
-        read.Stop();
-
-        Console.WriteLine(JsonSerializer.Serialize(new
-        {
-            objects,
-            read_back = count,
-            cold_ingest_objects_per_s = cold,
-            ingest_seconds = Math.Round(ingest.Elapsed.TotalSeconds, 3),
-            ingest_objects_per_s = Math.Round(objects / ingest.Elapsed.TotalSeconds),
-            read_seconds = Math.Round(read.Elapsed.TotalSeconds, 3),
-            read_objects_per_s = Math.Round(count / read.Elapsed.TotalSeconds),
-        }));
-        return count == objects ? 0 : 1;
     }
 
     private static List<byte[]> Envelopes(int objects, int batch, int seed) =>

@@ -201,9 +201,9 @@ public sealed class SharingWorld
     }
 
     /// <summary>The decision function's answer for one ref.</summary>
-    public bool RefVisible(TrustModel model, string reader, string id)
+    public bool RefVisible(TrustModel model, string reader, string id, bool leavingNode = false)
     {
         var lookup = Stored().Select(s => s.Shared).ToLookup(s => s.Id, StringComparer.Ordinal);
-        return SharingPolicy.RefVisible(model, reader, id, x => lookup[x]);
+        return SharingPolicy.RefVisible(model, reader, id, x => lookup[x], leavingNode: leavingNode);
     }
 }

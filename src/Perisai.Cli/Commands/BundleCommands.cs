@@ -14,9 +14,6 @@ internal static class BundleCommands
     /// <summary>Objects written per transaction on import: large enough to amortize the commit, small enough to show progress.</summary>
     private const int ImportBatch = 5_000;
 
-    /// <summary>Objects read per page on export; memory stays constant whatever the collection's size.</summary>
-    private const int ExportPage = 1_000;
-
     public static Command Import()
     {
         var store = new StoreOptions();
@@ -153,41 +150,9 @@ internal static class BundleCommands
                 return Output.Fail("export", $"no organization '{p.GetValue(asOrg)}'.");
             }
             var (_, trust) = await s.LoadTrustAsync(ct).ConfigureAwait(false);
-            // An export leaves the node: the reader's entitlement decides, and TLP:RED never leaves (issue 3).
-            var filter = SharingFilter.For(trust, reader.Id, leavingNode: true);
             var file = p.GetValue(output);
             await using var stream = file is null ? Console.OpenStandardOutput() : file.Create();
-            await using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false, SkipValidation = true });
-            w.WriteStartObject();
-            w.WriteString("type", "bundle");
-            w.WriteString("id", $"bundle--{Guid.NewGuid()}");
-            w.WriteStartArray("objects");
-            long? after = null;
-            int count = 0;
-            while (true)
-            {
-                var page = await s.QueryObjectsAsync(new ObjectQuery(c.Id)
-                {
-                    AddedAfter = after,
-                    Limit = ExportPage,
-                    Versions = p.GetValue(all) ? VersionFilter.Every : VersionFilter.LastOnly,
-                    Reader = filter,
-                }, ct).ConfigureAwait(false);
-                foreach (string json in await ObjectShaper.ShapeAsync(s, trust, filter, c.Id, page.Items, ct).ConfigureAwait(false))
-                {
-                    w.WriteRawValue(json, skipInputValidation: true);
-                    count++;
-                }
-                await w.FlushAsync(ct).ConfigureAwait(false);
-                if (!page.More || page.Items.Count == 0)
-                {
-                    break;
-                }
-                after = page.Items[^1].DateAdded;
-            }
-            w.WriteEndArray();
-            w.WriteEndObject();
-            await w.FlushAsync(ct).ConfigureAwait(false);
+            int count = await BundleExport.WriteAsync(s, trust, reader.Id, c.Id, p.GetValue(all), $"bundle--{Guid.NewGuid()}", stream, ct).ConfigureAwait(false);
             await CliAudit.RecordAsync(s, "objects.export", c.Id, $"as={reader.Id} exported={count}", ct).ConfigureAwait(false);
             if (file is not null)
             {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using FsCheck;
 using FsCheck.Fluent;
+using Perisai.Server.Sharing;
 using Perisai.Stix;
 using Perisai.Stix.Sharing;
 using Perisai.Storage;
@@ -14,7 +15,8 @@ namespace Perisai.Server.Tests.Sharing;
 /// small random limit, following <c>next</c>), the manifest, one object, its versions. Each response must hold
 /// exactly what the decision function entitles the reader to: no more (a leak), no less (paging stays exact); a
 /// report must list only refs the reader may see; an object the reader may not see answers exactly as one never
-/// stored. 10,000 cases in every run.
+/// stored. The export (the bundle <c>perisai export --as</c> writes) is walked too: it leaves the node, so it must also
+/// hold no TLP:RED object and no ref to one. 10,000 cases in every run.
 /// </summary>
 public sealed class ExitWalkProperties : IAsyncLifetime
 {
@@ -52,7 +54,7 @@ public sealed class ExitWalkProperties : IAsyncLifetime
         var cases = from world in Gen.Choose(0, WorldCount - 1)
                     from reader in Gen.Choose(0, 4)
                     from collection in Gen.Choose(0, 2)
-                    from exit in Gen.Choose(0, 4)
+                    from exit in Gen.Choose(0, 5)
                     from limit in Gen.Choose(1, 6)
                     from objectIndex in Gen.Choose(0, 13)
                     select (world, reader, collection, exit, limit, objectIndex);
@@ -117,6 +119,30 @@ public sealed class ExitWalkProperties : IAsyncLifetime
                 while (next is not null);
                 var expected = world.Expected(model, reader, collection, VersionFilter.Every).Select(e => (e.Item1, e.Item2)).Order().ToList();
                 Assert.True(expected.SequenceEqual(seen.Order()), $"{where}: got [{string.Join(", ", seen.Order())}], entitled to [{string.Join(", ", expected)}]");
+                return;
+            }
+            case 5:
+            {
+                // The export: the latest versions or every version, as the CLI writes it.
+                bool allVersions = limit % 2 == 0;
+                var (_, trust) = await _node.Store.LoadTrustAsync();
+                using var bundle = new MemoryStream();
+                int count = await BundleExport.WriteAsync(_node.Store, trust, reader, collection, allVersions, "bundle--6ba7b810-9dad-41d1-80b4-00c04fd430c8", bundle);
+                var root = JsonDocument.Parse(bundle.ToArray()).RootElement;
+                Assert.Equal("bundle", root.GetProperty("type").GetString());
+                var items = root.GetProperty("objects").EnumerateArray().ToList();
+                Assert.Equal(count, items.Count);
+                foreach (var item in items.Where(i => i.TryGetProperty("object_refs", out _) && SharedObject.RuleOf(i.GetProperty("type").GetString()!) == RefRule.Any))
+                {
+                    foreach (var x in item.GetProperty("object_refs").EnumerateArray())
+                    {
+                        Assert.True(world.RefVisible(model, reader, x.GetString()!, leavingNode: true), $"{where}: an exported report lists {x.GetString()}");
+                    }
+                }
+                var seen = items.Select(i => (i.GetProperty("id").GetString()!, StixTimestamp.Parse(i.GetProperty("modified").GetString()!).Key)).Order().ToList();
+                var expected = world.Expected(model, reader, collection, allVersions ? VersionFilter.Every : VersionFilter.LastOnly, leavingNode: true)
+                    .Select(e => (e.Item1, e.Item2)).Order().ToList();
+                Assert.True(expected.SequenceEqual(seen), $"{where}: exported [{string.Join(", ", seen)}], entitled to [{string.Join(", ", expected)}]");
                 return;
             }
             default:
