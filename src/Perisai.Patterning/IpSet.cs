@@ -59,10 +59,4 @@ public readonly record struct IpSet(IPNetwork Network)
         }
         return new IPAddress(bytes);
     }
-
-    /// <summary>Every address of this set is in <paramref name="other"/> (equal sets included).</summary>
-    public bool IsSubsetOf(IpSet other) =>
-        Network.BaseAddress.AddressFamily == other.Network.BaseAddress.AddressFamily
-        && Network.PrefixLength >= other.Network.PrefixLength
-        && other.Network.Contains(Network.BaseAddress);
 }

@@ -1,8 +1,8 @@
 namespace Perisai.Patterning;
 
 /// <summary>
-/// The codes of pattern errors, and every message text of the patterning surface in one place. Codes are stable:
-/// scripts and the test corpus depend on them.
+/// The codes of pattern errors. Codes are stable: scripts and the test corpus depend on them. (The message texts are
+/// still written where each error is found: Lexer, Parser, Analyzer.)
 /// </summary>
 public static class PatternErrorCode
 {

@@ -85,7 +85,16 @@ public sealed class Parser
 
     private Token Current => _tokens[_index];
 
-    private Token Advance() => _tokens[_index++ < _tokens.Count - 1 ? _index - 1 : _tokens.Count - 1];
+    /// <summary>Returns the current token and moves past it; the final End token is never passed.</summary>
+    private Token Advance()
+    {
+        var t = _tokens[_index];
+        if (_index < _tokens.Count - 1)
+        {
+            _index++;
+        }
+        return t;
+    }
 
     private bool At(TokenKind kind) => Current.Kind == kind;
 
@@ -157,28 +166,35 @@ public sealed class Parser
     }
 
     // observations = observationOr { "FOLLOWEDBY" observationOr } ;
-    private ObservationExpression Observations() => ObservationChain(ObservationOperator.FollowedBy, TokenKind.FollowedBy, ObservationOr);
+    private ObservationExpression Observations() =>
+        Chain(TokenKind.FollowedBy, ObservationOr, ops => new ObservationGroup(ObservationOperator.FollowedBy, ops, ops[0].Offset));
 
     // observationOr = observationAnd { "OR" observationAnd } ;
-    private ObservationExpression ObservationOr() => ObservationChain(ObservationOperator.Or, TokenKind.Or, ObservationAnd);
+    private ObservationExpression ObservationOr() =>
+        Chain(TokenKind.Or, ObservationAnd, ops => new ObservationGroup(ObservationOperator.Or, ops, ops[0].Offset));
 
     // observationAnd = qualified { "AND" qualified } ;
-    private ObservationExpression ObservationAnd() => ObservationChain(ObservationOperator.And, TokenKind.And, Qualified);
+    private ObservationExpression ObservationAnd() =>
+        Chain(TokenKind.And, Qualified, ops => new ObservationGroup(ObservationOperator.And, ops, ops[0].Offset));
 
-    private ObservationExpression ObservationChain(ObservationOperator op, TokenKind joiner, Func<ObservationExpression> operand)
+    /// <summary>
+    /// <c>operand { joiner operand }</c> as one flat node: a lone operand stands for itself, two or more become
+    /// <paramref name="join"/> of all of them, in order.
+    /// </summary>
+    private T Chain<T>(TokenKind joiner, Func<T> operand, Func<List<T>, T> join)
     {
         var first = operand();
         if (!At(joiner))
         {
             return first;
         }
-        var operands = new List<ObservationExpression> { first };
+        var operands = new List<T> { first };
         while (At(joiner))
         {
             Advance();
             operands.Add(operand());
         }
-        return new ObservationGroup(op, operands, first.Offset);
+        return join(operands);
     }
 
     // qualified = observation { qualifier } ;
@@ -272,26 +288,12 @@ public sealed class Parser
     }
 
     // comparison = comparisonAnd { "OR" comparisonAnd } ;
-    private ComparisonExpression Comparison() => ComparisonChain(BooleanOperator.Or, TokenKind.Or, ComparisonAnd);
+    private ComparisonExpression Comparison() =>
+        Chain(TokenKind.Or, ComparisonAnd, ops => new ComparisonGroup(BooleanOperator.Or, ops, ops[0].Offset));
 
     // comparisonAnd = test { "AND" test } ;
-    private ComparisonExpression ComparisonAnd() => ComparisonChain(BooleanOperator.And, TokenKind.And, Test);
-
-    private ComparisonExpression ComparisonChain(BooleanOperator op, TokenKind joiner, Func<ComparisonExpression> operand)
-    {
-        var first = operand();
-        if (!At(joiner))
-        {
-            return first;
-        }
-        var operands = new List<ComparisonExpression> { first };
-        while (At(joiner))
-        {
-            Advance();
-            operands.Add(operand());
-        }
-        return new ComparisonGroup(op, operands, first.Offset);
-    }
+    private ComparisonExpression ComparisonAnd() =>
+        Chain(TokenKind.And, Test, ops => new ComparisonGroup(BooleanOperator.And, ops, ops[0].Offset));
 
     // test = "(" comparison ")" | [ "NOT" ] "EXISTS" path | path [ "NOT" ] operator-and-operand ;
     private ComparisonExpression Test()

@@ -19,7 +19,7 @@ public sealed class ParserTests
         "[file:size = 25536]",
         "[user-account:value = 'Peter']",
         "([file:hashes.'SHA-256' = '13987239847'] AND [windows-registry-key:key = 'hkey']) WITHIN 120 SECONDS",
-        "artifact:payload_bin = 'dGhpcyBpcyBhIHRlc3Q='".Insert(0, "[") + "]",
+        "[artifact:payload_bin = 'dGhpcyBpcyBhIHRlc3Q=']",
         "[artifact:payload_bin = 'this is a test']",
         "[artifact:payload_bin = b'dGhpcyBpcyBhIHRlc3Q=']",
         "[artifact:payload_bin = h'7468697320697320612074657374']",
