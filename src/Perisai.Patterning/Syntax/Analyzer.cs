@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Perisai.Stix;
 
 namespace Perisai.Patterning.Syntax;
 
@@ -148,29 +149,12 @@ public static class Analyzer
         }
     }
 
-    /// <summary>STIX 2.1 §3.1 and §11.1: a type name is 3 to 250 characters of a-z, 0-9 and single hyphens.</summary>
-    internal static bool IsTypeName(string name)
-    {
-        if (name.Length is < 3 or > 250 || name[0] == '-' || name[^1] == '-' || name.Contains("--", StringComparison.Ordinal))
-        {
-            return false;
-        }
-        foreach (char c in name)
-        {
-            if (!(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private static void ObjectType(ObjectPath path, List<PatternError> errors)
     {
-        if (!IsTypeName(path.ObjectType))
+        if (!StixTypeName.IsValid(path.ObjectType))
         {
             errors.Add(new PatternError(PatternErrorCode.InvalidObjectType, path.Offset,
-                $"'{Lexer.Shorten(path.ObjectType)}' is not a STIX object type: 3 to 250 lowercase letters, digits and single hyphens, e.g. ipv4-addr"));
+                $"'{Lexer.Shorten(path.ObjectType)}' is not a STIX object type: 3 to 250 lowercase letters, digits and single hyphens, starting with a letter, e.g. ipv4-addr"));
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Perisai.Stix;
 
 namespace Perisai.Patterning.Syntax;
 
@@ -341,12 +342,15 @@ public sealed class Lexer
             }
             default:
             {
-                if (!PatternTimestamp.TryParse(body, out var ts) || body.Contains(' ', StringComparison.Ordinal))
+                // One reading of STIX timestamps across the project (StixTimestamp, §2.16), so a pattern's constant
+                // and an observation's time are the same kind of value. It refuses a leap second (:60), which the
+                // pattern grammar would admit: no time Perisai stores can be one, so such a constant could match nothing.
+                if (!StixTimestamp.TryParse(body, out var ts))
                 {
                     Error(PatternErrorCode.InvalidTimestamp, start, $"t'{Shorten(body)}' is not a STIX timestamp such as t'2016-06-01T00:00:00Z' (UTC, 'Z' at the end)");
                     return new Token(TokenKind.Invalid, start, _pos - start, body);
                 }
-                return new Token(TokenKind.Timestamp, start, _pos - start, body, ts);
+                return new Token(TokenKind.Timestamp, start, _pos - start, body, ts.Value);
             }
         }
     }

@@ -1,3 +1,5 @@
+using Perisai.Stix;
+
 namespace Perisai.Patterning.Syntax;
 
 // The syntax tree: immutable, and flat where the language is associative (a chain of ANDs is one node with a list of
@@ -75,7 +77,7 @@ public sealed record WithinQualifier(double Seconds, int Offset) : Qualifier(Off
 public sealed record RepeatsQualifier(long Times, int Offset) : Qualifier(Offset);
 
 /// <summary><c>START t'…' STOP t'…'</c></summary>
-public sealed record StartStopQualifier(PatternTimestamp Start, PatternTimestamp Stop, int Offset) : Qualifier(Offset);
+public sealed record StartStopQualifier(StixTimestamp Start, StixTimestamp Stop, int Offset) : Qualifier(Offset);
 
 /// <summary>A comparison expression (§9.6).</summary>
 public abstract record ComparisonExpression(int Offset);
@@ -126,4 +128,4 @@ public sealed record BooleanLiteral(bool Value, int Offset) : Literal(Offset);
 public sealed record BytesLiteral(byte[] Value, bool Hex, int Offset) : Literal(Offset);
 
 /// <summary><c>t'…'</c></summary>
-public sealed record TimestampLiteral(PatternTimestamp Value, int Offset) : Literal(Offset);
+public sealed record TimestampLiteral(StixTimestamp Value, int Offset) : Literal(Offset);

@@ -1,3 +1,5 @@
+using Perisai.Stix;
+
 namespace Perisai.Patterning.Syntax;
 
 /// <summary>
@@ -282,7 +284,7 @@ public sealed class Parser
                 var start = Expect(TokenKind.Timestamp, "a timestamp t'…' after START");
                 Expect(TokenKind.Stop, "STOP after START t'" + start.Text + "'");
                 var stop = Expect(TokenKind.Timestamp, "a timestamp t'…' after STOP");
-                return new StartStopQualifier((PatternTimestamp)start.Value!, (PatternTimestamp)stop.Value!, keyword.Offset);
+                return new StartStopQualifier((StixTimestamp)start.Value!, (StixTimestamp)stop.Value!, keyword.Offset);
             }
         }
     }
@@ -462,7 +464,7 @@ public sealed class Parser
             TokenKind.Boolean => new BooleanLiteral((bool)t.Value!, t.Offset),
             TokenKind.Binary => new BytesLiteral((byte[])t.Value!, Hex: false, t.Offset),
             TokenKind.Hex => new BytesLiteral((byte[])t.Value!, Hex: true, t.Offset),
-            TokenKind.Timestamp => new TimestampLiteral((PatternTimestamp)t.Value!, t.Offset),
+            TokenKind.Timestamp => new TimestampLiteral((StixTimestamp)t.Value!, t.Offset),
             _ => null,
         };
         if (literal is null)

@@ -92,7 +92,7 @@ public enum TokenKind
 /// <param name="Start">0-based index of its first character.</param>
 /// <param name="Length">How many characters it spans.</param>
 /// <param name="Text">Identifier name, decoded string, or the literal's text between its apostrophes.</param>
-/// <param name="Value">The decoded value of a literal: long, double, bool, byte[] or <see cref="PatternTimestamp"/>.</param>
+/// <param name="Value">The decoded value of a literal: long, double, bool, byte[] or <see cref="Perisai.Stix.StixTimestamp"/>.</param>
 /// <param name="HasHyphen">An identifier containing '-': valid as an object type, not as a property name.</param>
 public readonly record struct Token(TokenKind Kind, int Start, int Length, string Text, object? Value = null, bool HasHyphen = false)
 {

@@ -107,7 +107,7 @@ public sealed class ParserTests
         Assert.True(Assert.IsType<BooleanLiteral>(Only("true")).Value);
         Assert.Equal(new byte[] { 0, 1 }, Assert.IsType<BytesLiteral>(Only("b'AAE='")).Value);
         Assert.Equal(new byte[] { 10, 11 }, Assert.IsType<BytesLiteral>(Only("h'0a0B'")).Value);
-        Assert.Equal(new DateTime(2016, 6, 1, 0, 0, 0, 500, DateTimeKind.Utc), Assert.IsType<TimestampLiteral>(Only("t'2016-06-01T00:00:00.5Z'")).Value.Utc);
+        Assert.Equal(new DateTime(2016, 6, 1, 0, 0, 0, 500, DateTimeKind.Utc), Assert.IsType<TimestampLiteral>(Only("t'2016-06-01T00:00:00.5Z'")).Value.Instant.UtcDateTime);
     }
 }
 

@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using Perisai.Patterning.Syntax;
+using Perisai.Stix;
 
 namespace Perisai.Patterning.Tests.Syntax;
 
@@ -51,7 +52,7 @@ public sealed class RoundTripProperties
                     {
                         0 => new WithinQualifier(rng.Next(2) == 0 ? rng.Next(1, 100_000) : Math.Round(rng.NextDouble() * 1000, 3) + 0.001, 1),
                         1 => new RepeatsQualifier(rng.Next(1, 1000), 1),
-                        _ => new StartStopQualifier(new PatternTimestamp(630_000_000_000_000_000 + rng.Next()), new PatternTimestamp(640_000_000_000_000_000 + rng.Next()), 1),
+                        _ => new StartStopQualifier(Timestamp(630_000_000_000_000_000 + rng.Next()), Timestamp(640_000_000_000_000_000 + rng.Next()), 1),
                     });
                 }
                 return new QualifiedObservation(Observation(rng, depth + 1), qualifiers, 1);
@@ -108,13 +109,15 @@ public sealed class RoundTripProperties
         return new ObjectPath(type, steps, 1);
     }
 
+    private static StixTimestamp Timestamp(long ticks) => StixTimestamp.Parse(StixTimestamp.Format(new DateTimeOffset(ticks, TimeSpan.Zero), 6));
+
     private static Literal Literal(Random rng, int kind) => kind switch
     {
         0 => new StringLiteral(new string([.. Enumerable.Range(0, rng.Next(0, 8)).Select(_ => "ab'\\ \u00e9z\u4e2d"[rng.Next(8)])]), 1),
         1 => new IntegerLiteral(rng.NextInt64(-Lexer.MaxInteger, Lexer.MaxInteger), 1),
         2 => new FloatLiteral(Floats[rng.Next(Floats.Length)] * rng.Next(1, 100), 1),
         3 => new BytesLiteral([.. Enumerable.Range(0, rng.Next(0, 6)).Select(_ => (byte)rng.Next(256))], Hex: rng.Next(2) == 0, 1),
-        4 => new TimestampLiteral(new PatternTimestamp(630_000_000_000_000_000 + rng.NextInt64(10_000_000_000_000_000)), 1),
+        4 => new TimestampLiteral(Timestamp(630_000_000_000_000_000 + rng.NextInt64(10_000_000_000_000_000)), 1),
         _ => new BooleanLiteral(rng.Next(2) == 0, 1),
     };
 }

@@ -39,7 +39,7 @@ for i, p in enumerate(paths):
     valid.append(f"[NOT EXISTS {p}]")
     valid.append(f"[{p} MATCHES '^.+\\\\.exe$']")
 for op in ["<", ">", "<=", ">=", "=", "!="]:
-    for lit in numbers + ["'abc'", "b'AAAA'", "h'00ff'", "t'2020-02-29T23:59:60Z'"]:
+    for lit in numbers + ["'abc'", "b'AAAA'", "h'00ff'", "t'2020-02-29T23:59:59.999Z'"]:
         valid.append(f"[file:size {op} {lit}]")
 for net in ["'198.51.100.0/24'", "'10.0.0.0/8'", "'2001:0db8:dead:beef:0000:0000:0000:0000/64'", "'203.0.113.33'", "'::1'"]:
     valid.append(f"[ipv4-addr:value ISSUBSET {net}]")
@@ -107,7 +107,7 @@ for p in paths[:25]:
 for lit, code in [("h'abc'", "PAT006"), ("h'zz'", "PAT006"), ("b'ABC'", "PAT007"), ("b'A==='", "PAT007"), ("b'@@@@'", "PAT007"),
                   ("t'2016-13-01T00:00:00Z'", "PAT008"), ("t'2016-02-30T00:00:00Z'", "PAT008"), ("t'2016-06-01 00:00:00Z'", "PAT008"),
                   ("t'2016-06-01T00:00:00'", "PAT008"), ("t'2016-06-01T24:00:00Z'", "PAT008"), ("t'2016-06-01T00:60:00Z'", "PAT008"),
-                  ("t'0000-01-01T00:00:00Z'", "PAT008"), ("t'2016-06-01T00:00:00.Z'", "PAT008"), ("007", "PAT004"), ("1.", "PAT004"),
+                  ("t'0000-01-01T00:00:00Z'", "PAT008"), ("t'2016-12-31T23:59:60Z'", "PAT008"), ("t'2016-06-01T00:00:00.Z'", "PAT008"), ("007", "PAT004"), ("1.", "PAT004"),
                   ("9007199254740992", "PAT005"), ("-9007199254740992", "PAT005"), ("99999999999999999999", "PAT005")]:
     for p in ["file:size", "file:name", "artifact:payload_bin"]:
         bad(code, f"[{p} = {lit}]", lit)
