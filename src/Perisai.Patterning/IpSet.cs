@@ -43,10 +43,12 @@ public readonly record struct IpSet(IPNetwork Network)
         return true;
     }
 
+    // Dotted decimal only: a leading zero ("010") is refused, since some readers take it as octal and others not.
     private static bool IsDottedQuad(string s)
     {
         var parts = s.Split('.');
-        return parts.Length == 4 && parts.All(p => p.Length is >= 1 and <= 3 && p.All(char.IsAsciiDigit) && int.Parse(p, System.Globalization.CultureInfo.InvariantCulture) <= 255);
+        return parts.Length == 4 && parts.All(p => p.Length is >= 1 and <= 3 && p.All(char.IsAsciiDigit) && (p.Length == 1 || p[0] != '0')
+            && int.Parse(p, System.Globalization.CultureInfo.InvariantCulture) <= 255);
     }
 
     private static IPAddress Mask(IPAddress ip, int prefix)

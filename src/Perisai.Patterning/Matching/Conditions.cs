@@ -1,0 +1,248 @@
+using System.Text.Json;
+using Perisai.Patterning.Syntax;
+
+namespace Perisai.Patterning.Matching;
+
+/// <summary>
+/// A compiled comparison expression: true or false of one SCO, the root every object path of an observation
+/// expression starts from (§9.5: "all Comparison Expressions ... MUST start matching against the same SCO").
+/// </summary>
+internal abstract class Condition
+{
+    /// <summary>The bits of every object type the condition can be true of (see <see cref="Observation.TypeBit"/>).</summary>
+    public abstract ulong TypeMask { get; }
+
+    public abstract bool Test(JsonElement root, string rootType, Observation observation);
+
+    public static Condition Compile(ComparisonExpression e) => e switch
+    {
+        ComparisonGroup { Operator: BooleanOperator.And } g => new AllOf([.. g.Operands.Select(Compile)]),
+        ComparisonGroup g => new AnyOf([.. g.Operands.Select(Compile)]),
+        PropertyComparison p => new Comparison(p.Path, p.Negated, ValueTest.Create(p)),
+        SetComparison s => new Comparison(s.Path, s.Negated, new InTest(s.Values)),
+        ExistsComparison x => new Exists(x.Path, x.Negated),
+        _ => throw new ArgumentException($"unknown comparison {e.GetType().Name}", nameof(e)),
+    };
+}
+
+internal sealed class AllOf(Condition[] operands) : Condition
+{
+    // AND needs one type for all operands (§9.5, checked by the analyzer): any operand's bits will do, the narrowest best.
+    public override ulong TypeMask { get; } = operands.Aggregate(ulong.MaxValue, (m, c) => m & c.TypeMask);
+
+    public override bool Test(JsonElement root, string rootType, Observation observation)
+    {
+        foreach (var c in operands)
+        {
+            if (!c.Test(root, rootType, observation))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}
+
+internal sealed class AnyOf(Condition[] operands) : Condition
+{
+    public override ulong TypeMask { get; } = operands.Aggregate(0UL, (m, c) => m | c.TypeMask);
+
+    public override bool Test(JsonElement root, string rootType, Observation observation)
+    {
+        foreach (var c in operands)
+        {
+            if (c.Test(root, rootType, observation))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}
+
+/// <summary>An object path made ready to walk: the steps, and where a reference must be followed (§9.7.4).</summary>
+internal sealed class CompiledPath
+{
+    public CompiledPath(ObjectPath path)
+    {
+        Type = path.ObjectType;
+        Steps = [.. path.Steps];
+        FollowBefore = new bool[Steps.Length];
+        string? lastKey = null;
+        for (int i = 0; i < Steps.Length; i++)
+        {
+            if (Steps[i] is KeyStep key)
+            {
+                // A key after x_ref, or after x_refs[n] / x_refs[*], is a property of the object referred to.
+                FollowBefore[i] = i > 0 && lastKey is not null
+                    && ((Steps[i - 1] is KeyStep && lastKey.EndsWith("_ref", StringComparison.Ordinal))
+                        || (Steps[i - 1] is IndexStep or AnyIndexStep && lastKey.EndsWith("_refs", StringComparison.Ordinal)));
+                lastKey = key.Name;
+            }
+        }
+    }
+
+    public string Type { get; }
+
+    public PathStep[] Steps { get; }
+
+    public bool[] FollowBefore { get; }
+
+    public ulong TypeMask => Observation.TypeBit(Type);
+}
+
+/// <summary>
+/// <c>path op value</c>, <c>path IN (…)</c>: true when some value the path reaches passes the test (with NOT, fails it).
+/// A path that reaches nothing makes the comparison false whatever the operator and NOT (§9.6).
+/// </summary>
+internal sealed class Comparison(ObjectPath path, bool negated, ValueTest test) : Condition
+{
+    private readonly CompiledPath _path = new(path);
+
+    public override ulong TypeMask => _path.TypeMask;
+
+    public override bool Test(JsonElement root, string rootType, Observation observation)
+    {
+        if (!string.Equals(rootType, _path.Type, StringComparison.Ordinal))
+        {
+            return false;
+        }
+        return Walk(root, 0, null, root, observation);
+    }
+
+    private bool Walk(JsonElement current, int i, string? lastKey, JsonElement owner, Observation observation)
+    {
+        var steps = _path.Steps;
+        while (i < steps.Length)
+        {
+            if (_path.FollowBefore[i])
+            {
+                if (current.ValueKind != JsonValueKind.String || !observation.TryResolve(current.GetString()!, out current))
+                {
+                    return false; // a reference to an object the observation does not hold: not present (§9.7.4)
+                }
+            }
+            switch (steps[i])
+            {
+                case KeyStep key:
+                    if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(key.Name, out var next))
+                    {
+                        return false;
+                    }
+                    owner = current;
+                    lastKey = key.Name;
+                    current = next;
+                    break;
+                case IndexStep index:
+                    // §9.7.2: an index out of range (negative ones included) makes the operation false.
+                    if (current.ValueKind != JsonValueKind.Array || index.Index < 0 || index.Index >= current.GetArrayLength())
+                    {
+                        return false;
+                    }
+                    current = current[(int)index.Index];
+                    break;
+                case AnyIndexStep:
+                    if (current.ValueKind != JsonValueKind.Array)
+                    {
+                        return false;
+                    }
+                    foreach (var item in current.EnumerateArray())
+                    {
+                        if (Walk(item, i + 1, lastKey, owner, observation))
+                        {
+                            return true;
+                        }
+                    }
+                    return false;
+            }
+            i++;
+        }
+        if (current.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
+        {
+            return false;
+        }
+        var outcome = test.Test(current, FormOf(lastKey, owner));
+        return outcome != Outcome.Absent && (outcome == Outcome.True) != negated;
+    }
+
+    private static ValueForm FormOf(string? key, JsonElement owner)
+    {
+        if (key is null)
+        {
+            return ValueForm.Plain;
+        }
+        // §9.6.4: properties ending in _bin and _hex are binary; their text is decoded before comparing.
+        if (key.EndsWith("_bin", StringComparison.Ordinal))
+        {
+            return ValueForm.Base64;
+        }
+        if (key.EndsWith("_hex", StringComparison.Ordinal))
+        {
+            return ValueForm.Hex;
+        }
+        if (key == "value" && owner.TryGetProperty("type", out var type) && (type.ValueEquals("ipv4-addr") || type.ValueEquals("ipv6-addr")))
+        {
+            return ValueForm.Ip;
+        }
+        return ValueForm.Plain;
+    }
+}
+
+/// <summary><c>EXISTS path</c>: the path reaches a value (a JSON null counts as absent).</summary>
+internal sealed class Exists(ObjectPath path, bool negated) : Condition
+{
+    private readonly CompiledPath _path = new(path);
+
+    public override ulong TypeMask => _path.TypeMask;
+
+    public override bool Test(JsonElement root, string rootType, Observation observation)
+    {
+        if (!string.Equals(rootType, _path.Type, StringComparison.Ordinal))
+        {
+            return false; // NOT EXISTS is still a test of an object of the path's type
+        }
+        return Reach(root, 0, observation) != negated;
+    }
+
+    private bool Reach(JsonElement current, int i, Observation observation)
+    {
+        var steps = _path.Steps;
+        for (; i < steps.Length; i++)
+        {
+            if (_path.FollowBefore[i] && (current.ValueKind != JsonValueKind.String || !observation.TryResolve(current.GetString()!, out current)))
+            {
+                return false;
+            }
+            switch (steps[i])
+            {
+                case KeyStep key:
+                    if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(key.Name, out current))
+                    {
+                        return false;
+                    }
+                    break;
+                case IndexStep index:
+                    if (current.ValueKind != JsonValueKind.Array || index.Index < 0 || index.Index >= current.GetArrayLength())
+                    {
+                        return false;
+                    }
+                    current = current[(int)index.Index];
+                    break;
+                case AnyIndexStep:
+                    if (current.ValueKind != JsonValueKind.Array)
+                    {
+                        return false;
+                    }
+                    foreach (var item in current.EnumerateArray())
+                    {
+                        if (Reach(item, i + 1, observation))
+                        {
+                            return true;
+                        }
+                    }
+                    return false;
+            }
+        }
+        return current.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined);
+    }
+}
