@@ -25,7 +25,7 @@ public class IngestBenchmarks
     {
         _envelope = Generated.Envelope(0, 1000);
         using var doc = StixDocument.Parse(_envelope);
-        _objects = StixIntake.Check(doc, Guid.NewGuid).Valid;
+        _objects = StixIntake.Check(doc, Guid.NewGuid, Perisai.Patterning.PatternValidation.Options).Valid;
         _dir = Path.Combine(Path.GetTempPath(), "perisai-bench-" + Guid.NewGuid().ToString("N"));
         _store = new SqliteStore(_dir, TimeProvider.System);
         _store.MigrateAsync().GetAwaiter().GetResult();
@@ -43,7 +43,7 @@ public class IngestBenchmarks
     public int ParseAndValidate()
     {
         using var doc = StixDocument.Parse(_envelope);
-        return StixIntake.Check(doc, Guid.NewGuid).Valid.Count;
+        return StixIntake.Check(doc, Guid.NewGuid, Perisai.Patterning.PatternValidation.Options).Valid.Count;
     }
 
     [Benchmark(Description = "SQLite: store 1,000 new indicators (one transaction)")]
@@ -77,7 +77,7 @@ public class QueryBenchmarks
         _store.UpsertApiRootAsync(new ApiRoot("default", "bench", null)).GetAwaiter().GetResult();
         _store.AddCollectionAsync(new TaxiiCollection("c", "default", "c", null, null)).GetAwaiter().GetResult();
         using var doc = StixDocument.Parse(Generated.Envelope(0, 10_000));
-        _store.AddObjectsAsync("c", "identity--bench", StixIntake.Check(doc, Guid.NewGuid).Valid).GetAwaiter().GetResult();
+        _store.AddObjectsAsync("c", "identity--bench", StixIntake.Check(doc, Guid.NewGuid, Perisai.Patterning.PatternValidation.Options).Valid).GetAwaiter().GetResult();
         var reader = _store.AddOrganizationAsync("reader").GetAwaiter().GetResult();
         _store.GrantAsync(new Grant("c", reader.Id, CanRead: true, CanWrite: false)).GetAwaiter().GetResult();
         _reader = SharingFilter.For(_store.LoadTrustAsync().GetAwaiter().GetResult().Model, reader.Id);

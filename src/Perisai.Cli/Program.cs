@@ -14,5 +14,6 @@ var root = new RootCommand("Perisai: a STIX 2.1 / TAXII 2.1 threat-intelligence 
     BundleCommands.Import(),
     BundleCommands.Export(),
     BundleCommands.Validate(),
+    PatternCommands.Pattern(),
 };
 return await root.Parse(args).InvokeAsync();

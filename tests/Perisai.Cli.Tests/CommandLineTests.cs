@@ -16,6 +16,8 @@ public sealed class CommandLineTests
     [InlineData("org", "add")]
     [InlineData("key", "add")]
     [InlineData("collection", "grant")]
+    [InlineData("pattern", "check")]
+    [InlineData("pattern", "match")]
     public async Task Help_EveryVerb_ShowsAnExample(params string[] verb)
     {
         var (exit, stdout, _) = await PerisaiProcess.RunAsync([.. verb, "--help"]);

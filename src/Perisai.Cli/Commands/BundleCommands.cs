@@ -100,7 +100,7 @@ internal static class BundleCommands
             task.StopTask();
             return new FileReport(file.Name, 0, 0, 0, [error.ToString()]);
         }
-        var intake = StixIntake.Check(doc, Guid.NewGuid);
+        var intake = StixIntake.Check(doc, Guid.NewGuid, Perisai.Patterning.PatternValidation.Options);
         var rejected = intake.Failures.SelectMany(f => f.Errors.Select(e => e.ToString())).ToList();
         task.MaxValue = Math.Max(1, intake.Valid.Count);
         int added = 0, duplicates = 0;
@@ -199,7 +199,7 @@ internal static class BundleCommands
                         {
                             findings.AddRange(StixDocument.ValidateBundle(doc.Document!.RootElement));
                         }
-                        var intake = StixIntake.Check(doc, Guid.NewGuid);
+                        var intake = StixIntake.Check(doc, Guid.NewGuid, Perisai.Patterning.PatternValidation.Options);
                         findings.AddRange(intake.Failures.SelectMany(f => f.Errors));
                         findings.AddRange(intake.Warnings);
                     }

@@ -6,7 +6,13 @@ namespace Perisai.Cli.Commands;
 /// <summary>Prints results as a table for people or as JSON for scripts (<c>--json</c>).</summary>
 internal static class Output
 {
-    public static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    // Relaxed escaping: this JSON goes to a terminal or a script, never into HTML, and patterns are full of apostrophes.
+    public static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     public static void Print<T>(bool json, IReadOnlyList<T> rows, params (string Header, Func<T, string?> Value)[] columns)
     {

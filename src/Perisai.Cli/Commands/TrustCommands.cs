@@ -163,7 +163,7 @@ internal static class TrustCommands
             {
                 return Output.Fail("policy preview", $"{f.Name}: {error}");
             }
-            var intake = StixIntake.Check(doc, Guid.NewGuid);
+            var intake = StixIntake.Check(doc, Guid.NewGuid, Perisai.Patterning.PatternValidation.Options);
             var (_, trust) = await s.LoadTrustAsync(ct).ConfigureAwait(false);
             var entries = await PolicyPreview.RunAsync(s, trust, c.Id, producer.Id, intake.Valid, ct).ConfigureAwait(false);
             var names = (await s.ListOrganizationsAsync(ct).ConfigureAwait(false)).ToDictionary(o => o.Id, o => o.Name, StringComparer.Ordinal);

@@ -238,7 +238,7 @@ public sealed class Lexer
         {
             _pos++;
             Error(PatternErrorCode.InvalidNumber, start, $"'{_text[start.._pos]}' needs digits after the decimal point");
-            return new Token(TokenKind.Invalid, start, _pos - start, _text[start.._pos]);
+            return new Token(TokenKind.BrokenLiteral, start, _pos - start, _text[start.._pos]);
         }
         string text = _text[start.._pos];
         if (isFloat)
@@ -246,19 +246,19 @@ public sealed class Lexer
             if (!double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double d) || double.IsInfinity(d))
             {
                 Error(PatternErrorCode.InvalidNumber, start, $"'{text}' is not a float the pattern can hold");
-                return new Token(TokenKind.Invalid, start, text.Length, text);
+                return new Token(TokenKind.BrokenLiteral, start, text.Length, text);
             }
             return new Token(TokenKind.FloatLiteral, start, text.Length, text, d);
         }
         if (intDigits > 1 && _text[digitsStart] == '0')
         {
             Error(PatternErrorCode.InvalidNumber, start, $"'{text}': an integer must not have leading zeros");
-            return new Token(TokenKind.Invalid, start, text.Length, text);
+            return new Token(TokenKind.BrokenLiteral, start, text.Length, text);
         }
         if (intDigits > 16 || !long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long n) || n > MaxInteger || n < -MaxInteger)
         {
             Error(PatternErrorCode.IntegerOutOfRange, start, $"'{text}' is outside the STIX integer range, -(2^53)+1 to 2^53-1");
-            return new Token(TokenKind.Invalid, start, text.Length, text);
+            return new Token(TokenKind.BrokenLiteral, start, text.Length, text);
         }
         return new Token(TokenKind.IntegerLiteral, start, text.Length, text, n);
     }
@@ -304,7 +304,7 @@ public sealed class Lexer
     {
         int before = _errors.Count;
         string? s = Quoted(start, escapes: true);
-        var kind = s is null || _errors.Count > before ? TokenKind.Invalid : TokenKind.StringLiteral;
+        var kind = s is null ? TokenKind.Invalid : _errors.Count > before ? TokenKind.BrokenLiteral : TokenKind.StringLiteral;
         return new Token(kind, start, _pos - start, s ?? "", s);
     }
 
@@ -324,7 +324,7 @@ public sealed class Lexer
                 if (body.Length % 2 != 0 || !body.All(char.IsAsciiHexDigit))
                 {
                     Error(PatternErrorCode.InvalidHex, start, $"h'{Shorten(body)}' is not hex: it needs an even number of the digits 0-9 and a-f");
-                    return new Token(TokenKind.Invalid, start, _pos - start, body);
+                    return new Token(TokenKind.BrokenLiteral, start, _pos - start, body);
                 }
                 return new Token(TokenKind.Hex, start, _pos - start, body, Convert.FromHexString(body));
             }
@@ -336,7 +336,7 @@ public sealed class Lexer
                 if (bytes is null)
                 {
                     Error(PatternErrorCode.InvalidBinary, start, $"b'{Shorten(body)}' is not base64: groups of four of A-Z a-z 0-9 + /, padded with =");
-                    return new Token(TokenKind.Invalid, start, _pos - start, body);
+                    return new Token(TokenKind.BrokenLiteral, start, _pos - start, body);
                 }
                 return new Token(TokenKind.Binary, start, _pos - start, data, bytes);
             }
@@ -348,7 +348,7 @@ public sealed class Lexer
                 if (!StixTimestamp.TryParse(body, out var ts))
                 {
                     Error(PatternErrorCode.InvalidTimestamp, start, $"t'{Shorten(body)}' is not a STIX timestamp such as t'2016-06-01T00:00:00Z' (UTC, 'Z' at the end)");
-                    return new Token(TokenKind.Invalid, start, _pos - start, body);
+                    return new Token(TokenKind.BrokenLiteral, start, _pos - start, body);
                 }
                 return new Token(TokenKind.Timestamp, start, _pos - start, body, ts.Value);
             }

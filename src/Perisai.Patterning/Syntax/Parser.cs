@@ -100,6 +100,17 @@ public sealed class Parser
 
     private bool At(TokenKind kind) => Current.Kind == kind;
 
+    /// <summary>Steps over a constant the lexer already reported as broken; true when there was one.</summary>
+    private bool SkipBroken()
+    {
+        if (!At(TokenKind.BrokenLiteral))
+        {
+            return false;
+        }
+        Advance();
+        return true;
+    }
+
     private Abandon Fail(string expected)
     {
         var t = Current;
@@ -265,6 +276,11 @@ public sealed class Parser
         {
             case TokenKind.Within:
             {
+                if (SkipBroken())
+                {
+                    Expect(TokenKind.Seconds, "SECONDS after WITHIN's number");
+                    return new WithinQualifier(1, keyword.Offset); // a placeholder in a tree that errors discard
+                }
                 if (!At(TokenKind.IntegerLiteral) && !At(TokenKind.FloatLiteral))
                 {
                     throw Fail("a number of seconds after WITHIN");
@@ -275,16 +291,28 @@ public sealed class Parser
             }
             case TokenKind.Repeats:
             {
+                if (SkipBroken())
+                {
+                    Expect(TokenKind.Times, "TIMES after REPEATS's number");
+                    return new RepeatsQualifier(1, keyword.Offset);
+                }
                 var n = Expect(TokenKind.IntegerLiteral, "a whole number after REPEATS");
                 Expect(TokenKind.Times, "TIMES after REPEATS " + n.Text);
                 return new RepeatsQualifier((long)n.Value!, keyword.Offset);
             }
             default:
             {
-                var start = Expect(TokenKind.Timestamp, "a timestamp t'…' after START");
-                Expect(TokenKind.Stop, "STOP after START t'" + start.Text + "'");
-                var stop = Expect(TokenKind.Timestamp, "a timestamp t'…' after STOP");
-                return new StartStopQualifier((StixTimestamp)start.Value!, (StixTimestamp)stop.Value!, keyword.Offset);
+                bool broken = SkipBroken();
+                var start = broken ? default : Expect(TokenKind.Timestamp, "a timestamp t'…' after START");
+                Expect(TokenKind.Stop, broken ? "STOP after START's timestamp" : "STOP after START t'" + start!.Text + "'");
+                broken |= SkipBroken();
+                var stop = broken && !At(TokenKind.Timestamp) ? default : Expect(TokenKind.Timestamp, "a timestamp t'…' after STOP");
+                if (broken)
+                {
+                    var epoch = StixTimestamp.Parse("1970-01-01T00:00:00Z");
+                    return new StartStopQualifier(epoch, epoch, keyword.Offset);
+                }
+                return new StartStopQualifier((StixTimestamp)start!.Value!, (StixTimestamp)stop!.Value!, keyword.Offset);
             }
         }
     }
@@ -398,8 +426,15 @@ public sealed class Parser
                 }
                 else
                 {
-                    var n = Expect(TokenKind.IntegerLiteral, "a list index or '*' inside '[ ]'");
-                    steps.Add(new IndexStep((long)n.Value!));
+                    if (SkipBroken())
+                    {
+                        steps.Add(new IndexStep(0));
+                    }
+                    else
+                    {
+                        var n = Expect(TokenKind.IntegerLiteral, "a list index or '*' inside '[ ]'");
+                        steps.Add(new IndexStep((long)n.Value!));
+                    }
                 }
                 Expect(TokenKind.RBracket, "']' after the list index");
             }
@@ -465,6 +500,8 @@ public sealed class Parser
             TokenKind.Binary => new BytesLiteral((byte[])t.Value!, Hex: false, t.Offset),
             TokenKind.Hex => new BytesLiteral((byte[])t.Value!, Hex: true, t.Offset),
             TokenKind.Timestamp => new TimestampLiteral((StixTimestamp)t.Value!, t.Offset),
+            // Already reported by the lexer; any tree holding it is discarded, since the pattern has errors.
+            TokenKind.BrokenLiteral => new StringLiteral(t.Text, t.Offset),
             _ => null,
         };
         if (literal is null)

@@ -85,6 +85,8 @@ public enum TokenKind
     Timestamp,
     /// <summary>Something the lexer could not read; its error is already reported.</summary>
     Invalid,
+    /// <summary>A constant written wrongly (bad hex, bad escape, out-of-range number), already reported: it stands in the tree's place so the parser reports nothing more about it.</summary>
+    BrokenLiteral,
 }
 
 /// <summary>One token: its kind, where it is (0-based start and length in the pattern) and its decoded value.</summary>

@@ -104,7 +104,7 @@ public sealed class EnvelopeIngestor(IStixStore store, NodeOptions options, Time
 
     private static CheckedEnvelope Check(ParsedDocument doc)
     {
-        var intake = StixIntake.Check(doc, Guid.NewGuid);
+        var intake = StixIntake.Check(doc, Guid.NewGuid, Perisai.Patterning.PatternValidation.Options);
         return new CheckedEnvelope([.. intake.Valid], [.. intake.Failures.Select(f => new StatusDetail(f.Id, f.Version, f.Summary()))]);
     }
 

@@ -71,7 +71,7 @@ public static class TrustEndpoints
             throw new TaxiiException(400, TaxiiMessages.BadRequest, TaxiiMessages.NotJson(error.Message),
                 new Dictionary<string, object?> { ["code"] = error.Code, ["path"] = error.Path });
         }
-        var intake = StixIntake.Check(parsed, Guid.NewGuid);
+        var intake = StixIntake.Check(parsed, Guid.NewGuid, Perisai.Patterning.PatternValidation.Options);
         var entries = await PolicyPreview.RunAsync(node.Store, caller.Trust, c.Id, caller.OrgId, intake.Valid, context.RequestAborted).ConfigureAwait(false);
         var names = (await node.Store.ListOrganizationsAsync(context.RequestAborted).ConfigureAwait(false)).ToDictionary(o => o.Id, o => o.Name, StringComparer.Ordinal);
         return Ok(w =>

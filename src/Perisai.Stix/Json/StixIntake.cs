@@ -21,8 +21,11 @@ public sealed record IntakeResult(int Total, IReadOnlyList<StixObject> Valid, IR
 /// </summary>
 public static class StixIntake
 {
-    /// <summary>Checks every object of a parsed document. <paramref name="newUuid"/> supplies UUIDv4s where §2.9 needs them.</summary>
-    public static IntakeResult Check(ParsedDocument document, Func<Guid> newUuid)
+    /// <summary>
+    /// Checks every object of a parsed document. <paramref name="newUuid"/> supplies UUIDv4s where §2.9 needs them;
+    /// <paramref name="options"/> adds the checks this assembly cannot make itself (indicator patterns).
+    /// </summary>
+    public static IntakeResult Check(ParsedDocument document, Func<Guid> newUuid, StixValidationOptions options)
     {
         ArgumentNullException.ThrowIfNull(document);
         var valid = new List<StixObject>(document.Objects.Count);
@@ -31,7 +34,7 @@ public static class StixIntake
         for (int i = 0; i < document.Objects.Count; i++)
         {
             var obj = StixNormalizer.FillScoId(document.Objects[i], newUuid);
-            var findings = StixValidator.Validate(obj, document.PathOf(i));
+            var findings = StixValidator.Validate(obj, document.PathOf(i), options);
             var errors = findings.Where(x => x.Severity == Severity.Error).ToList();
             warnings.AddRange(findings.Where(x => x.Severity == Severity.Warning));
             if (errors.Count > 0)

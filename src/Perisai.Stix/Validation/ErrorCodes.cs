@@ -28,6 +28,7 @@ public static class ErrorCodes
     public const string OutOfRange = "out-of-range";
     public const string NotApplicable = "not-applicable";
     public const string MissingOneOf = "missing-one-of";
+    public const string InvalidPattern = "invalid-pattern";
     public const string MutuallyExclusive = "mutually-exclusive";
     public const string DependentProperty = "dependent-property";
     public const string InvalidHash = "invalid-hash";
@@ -39,6 +40,7 @@ public static class ErrorCodes
     public const string NonStandardTlp = "non-standard-tlp";
 #pragma warning restore CS1591
 
+    internal static string Pattern(string code, int offset, string message) => $"{code} at character {offset}: {message}";
     internal static string Required(string property) => $"The required property '{property}' is missing.";
     internal static string JsonType(string expected, string actual) => $"Expected {expected}, found {actual}.";
     internal static string Identifier(string value) => $"'{value}' is not a STIX identifier of the form type--UUID (RFC 4122, lowercase).";

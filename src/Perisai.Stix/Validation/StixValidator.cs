@@ -23,18 +23,21 @@ public static class StixValidator
         ["MD5"] = 32, ["SHA-1"] = 40, ["SHA-256"] = 64, ["SHA-512"] = 128, ["SHA3-256"] = 64, ["SHA3-512"] = 128,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    /// <summary>Validates one STIX object. <paramref name="path"/> prefixes every reported location.</summary>
-    public static IReadOnlyList<StixError> Validate(JsonElement obj, string path = "$")
+    /// <summary>
+    /// Validates one STIX object. <paramref name="path"/> prefixes every reported location. Indicator patterns are
+    /// checked only when <paramref name="options"/> supplies a checker for their language (this assembly has none).
+    /// </summary>
+    public static IReadOnlyList<StixError> Validate(JsonElement obj, string path = "$", StixValidationOptions? options = null)
     {
         var errors = new List<StixError>();
-        Validate(obj, path, errors);
+        Validate(obj, path, errors, options);
         return errors;
     }
 
     /// <summary>True when the findings contain no error (warnings allowed).</summary>
     public static bool IsValid(IEnumerable<StixError> findings) => findings.All(f => f.Severity != Severity.Error);
 
-    internal static void Validate(JsonElement obj, string path, List<StixError> errors)
+    internal static void Validate(JsonElement obj, string path, List<StixError> errors, StixValidationOptions? options = null)
     {
         if (obj.ValueKind != JsonValueKind.Object)
         {
@@ -133,6 +136,10 @@ public static class StixValidator
             }
             spec.Check?.Invoke(c);
         }
+        if (type == "indicator" && options?.StixPatternCheck is { } checkPattern)
+        {
+            CheckStixPattern(c, checkPattern);
+        }
 
         // Custom properties (§11.1) and the generic suffix rules of §3.1 for every property not described above.
         foreach (var (name, value) in members)
@@ -146,6 +153,21 @@ public static class StixValidator
                 c.Add(ErrorCodes.InvalidPropertyName, name, ErrorCodes.PropertyName(name));
             }
             CheckBySuffix(c, name, value);
+        }
+    }
+
+    // §4.7: pattern is "the detection pattern for this Indicator ... expressed as a STIX Pattern as specified in
+    // section 9" when pattern_type is stix. Every error of the pattern is reported, each with its offset.
+    private static void CheckStixPattern(ValidationContext c, Func<string, IReadOnlyList<PatternProblem>> check)
+    {
+        if (!c.Object.TryGetProperty("pattern_type", out var patternType) || !patternType.ValueEquals("stix")
+            || !c.Object.TryGetProperty("pattern", out var pattern) || pattern.ValueKind != JsonValueKind.String)
+        {
+            return;
+        }
+        foreach (var problem in check(pattern.GetString()!))
+        {
+            c.Add(ErrorCodes.InvalidPattern, "pattern", ErrorCodes.Pattern(problem.Code, problem.Offset, problem.Message));
         }
     }
 

@@ -47,7 +47,7 @@ public sealed class BenchmarksRunOnceTests
     public void Generated_Envelope_IsValidStix()
     {
         using var doc = Perisai.Stix.Json.StixDocument.Parse(Generated.Envelope(0, 100));
-        var intake = Perisai.Stix.Json.StixIntake.Check(doc, Guid.NewGuid);
+        var intake = Perisai.Stix.Json.StixIntake.Check(doc, Guid.NewGuid, Perisai.Patterning.PatternValidation.Options);
         Assert.Equal(100, intake.Valid.Count);
         Assert.Empty(intake.Warnings);
     }
