@@ -14,21 +14,55 @@ internal abstract class Condition
 
     public abstract bool Test(JsonElement root, string rootType, Observation observation);
 
+    /// <summary>The object types the condition can be true of.</summary>
+    public abstract IEnumerable<string> Types { get; }
+
+    /// <summary>
+    /// Values that any SCO satisfying the condition must hold at some path, as index lookups (one of them suffices);
+    /// null when the condition has no such equality, and every SCO of its types must be tried.
+    /// </summary>
+    public virtual IReadOnlyList<ValueLookup>? Lookups => null;
+
     public static Condition Compile(ComparisonExpression e) => e switch
     {
         ComparisonGroup { Operator: BooleanOperator.And } g => new AllOf([.. g.Operands.Select(Compile)]),
         ComparisonGroup g => new AnyOf([.. g.Operands.Select(Compile)]),
-        PropertyComparison p => new Comparison(p.Path, p.Negated, ValueTest.Create(p)),
-        SetComparison s => new Comparison(s.Path, s.Negated, new InTest(s.Values)),
+        PropertyComparison p => new Comparison(p.Path, p.Negated, ValueTest.Create(p),
+            p is { Negated: false, Operator: ComparisonOperator.Equal, Value: StringLiteral v } ? Lookup(p.Path, [v.Value]) : null),
+        SetComparison s => new Comparison(s.Path, s.Negated, new InTest(s.Values),
+            !s.Negated && s.Values.All(v => v is StringLiteral) ? Lookup(s.Path, [.. s.Values.Select(v => ((StringLiteral)v).Value)]) : null),
         ExistsComparison x => new Exists(x.Path, x.Negated),
         _ => throw new ArgumentException($"unknown comparison {e.GetType().Name}", nameof(e)),
     };
+
+    /// <summary>
+    /// An index lookup for equality on a path of plain keys. Paths through lists or references, and binary properties
+    /// (compared as decoded octets, §9.6.4), are not indexed.
+    /// </summary>
+    private static ValueLookup? Lookup(ObjectPath path, string[] values)
+    {
+        if (path.Steps.Count == 0 || !path.Steps.All(s => s is KeyStep))
+        {
+            return null;
+        }
+        string[] keys = [.. path.Steps.Select(s => ((KeyStep)s).Name)];
+        if (keys[..^1].Any(k => k.EndsWith("_ref", StringComparison.Ordinal)) || keys[^1].EndsWith("_bin", StringComparison.Ordinal) || keys[^1].EndsWith("_hex", StringComparison.Ordinal))
+        {
+            return null;
+        }
+        return new ValueLookup(path.ObjectType, keys, values);
+    }
 }
 
 internal sealed class AllOf(Condition[] operands) : Condition
 {
     // AND needs one type for all operands (§9.5, checked by the analyzer): any operand's bits will do, the narrowest best.
     public override ulong TypeMask { get; } = operands.Aggregate(ulong.MaxValue, (m, c) => m & c.TypeMask);
+
+    public override IEnumerable<string> Types => operands[0].Types;
+
+    // Any operand's lookup narrows enough: an SCO satisfying all operands satisfies that one.
+    public override IReadOnlyList<ValueLookup>? Lookups { get; } = operands.Select(o => o.Lookups).FirstOrDefault(l => l is not null);
 
     public override bool Test(JsonElement root, string rootType, Observation observation)
     {
@@ -46,6 +80,12 @@ internal sealed class AllOf(Condition[] operands) : Condition
 internal sealed class AnyOf(Condition[] operands) : Condition
 {
     public override ulong TypeMask { get; } = operands.Aggregate(0UL, (m, c) => m | c.TypeMask);
+
+    public override IEnumerable<string> Types => operands.SelectMany(o => o.Types).Distinct(StringComparer.Ordinal);
+
+    // Either operand may be the one satisfied, so every operand must offer a lookup.
+    public override IReadOnlyList<ValueLookup>? Lookups { get; } =
+        operands.All(o => o.Lookups is not null) ? [.. operands.SelectMany(o => o.Lookups!)] : null;
 
     public override bool Test(JsonElement root, string rootType, Observation observation)
     {
@@ -95,11 +135,15 @@ internal sealed class CompiledPath
 /// <c>path op value</c>, <c>path IN (…)</c>: true when some value the path reaches passes the test (with NOT, fails it).
 /// A path that reaches nothing makes the comparison false whatever the operator and NOT (§9.6).
 /// </summary>
-internal sealed class Comparison(ObjectPath path, bool negated, ValueTest test) : Condition
+internal sealed class Comparison(ObjectPath path, bool negated, ValueTest test, ValueLookup? lookup) : Condition
 {
     private readonly CompiledPath _path = new(path);
 
     public override ulong TypeMask => _path.TypeMask;
+
+    public override IEnumerable<string> Types => [_path.Type];
+
+    public override IReadOnlyList<ValueLookup>? Lookups { get; } = lookup is null ? null : [lookup];
 
     public override bool Test(JsonElement root, string rootType, Observation observation)
     {
@@ -194,6 +238,8 @@ internal sealed class Exists(ObjectPath path, bool negated) : Condition
     private readonly CompiledPath _path = new(path);
 
     public override ulong TypeMask => _path.TypeMask;
+
+    public override IEnumerable<string> Types => [_path.Type];
 
     public override bool Test(JsonElement root, string rootType, Observation observation)
     {

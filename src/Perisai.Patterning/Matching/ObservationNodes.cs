@@ -64,12 +64,14 @@ internal sealed class Binding
 }
 
 /// <summary>The state of one match: the observations, the per-test results, and the search budget.</summary>
-internal sealed class MatchContext(IReadOnlyList<Observation> observations, int slots, int tests, long budget)
+internal sealed class MatchContext(ObservationSet set, int slots, int tests, long budget)
 {
     private readonly int[]?[] _matches = new int[tests][];
     private long _budget = budget;
 
-    public IReadOnlyList<Observation> Observations { get; } = observations;
+    public ObservationSet Set { get; } = set;
+
+    public IReadOnlyList<Observation> Observations { get; } = set.Observations;
 
     /// <summary>How many instances of one observed-data a binding can ever need: more are never enumerated.</summary>
     public int Slots { get; } = slots;
@@ -90,7 +92,7 @@ internal sealed class MatchContext(IReadOnlyList<Observation> observations, int 
 
     public int[] MatchesOf(ObservationTestNode test)
     {
-        return _matches[test.Slot] ??= test.Scan(Observations);
+        return _matches[test.Slot] ??= test.Scan(Set);
     }
 }
 
@@ -107,6 +109,7 @@ internal abstract class ObservationNode
 internal sealed class ObservationTestNode(Condition condition, int slot) : ObservationNode
 {
     private readonly ulong _mask = condition.TypeMask;
+    private readonly string[] _types = [.. condition.Types];
 
     public int Slot { get; } = slot;
 
@@ -130,12 +133,20 @@ internal sealed class ObservationTestNode(Condition condition, int slot) : Obser
         return false;
     }
 
-    public int[] Scan(IReadOnlyList<Observation> observations)
+    /// <summary>
+    /// The observations satisfying the expression, ascending: only those holding one of its lookup values, or else
+    /// those holding an SCO of one of its types, are tried.
+    /// </summary>
+    public int[] Scan(ObservationSet set)
     {
+        IEnumerable<int> candidates = !set.UseIndexes ? Enumerable.Range(0, set.Observations.Count)
+            : condition.Lookups is { } lookups
+            ? lookups.SelectMany(l => l.Values.SelectMany(v => set.WithValue(l, v)))
+            : _types.SelectMany(set.WithType);
         var hits = new List<int>();
-        for (int i = 0; i < observations.Count; i++)
+        foreach (int i in candidates.Order().Distinct())
         {
-            if (Matches(observations[i]))
+            if (Matches(set.Observations[i]))
             {
                 hits.Add(i);
             }

@@ -84,7 +84,18 @@ public sealed class PatternMatcher
     public MatchResult Match(IReadOnlyList<Observation> observations, long budget = DefaultBudget)
     {
         ArgumentNullException.ThrowIfNull(observations);
-        var context = new MatchContext(observations, _slots, _tests.Length, budget);
+        return Match(new ObservationSet(observations), budget);
+    }
+
+    /// <summary>
+    /// Evaluates the pattern against a prepared set; the way to match many patterns against the same observations, whose
+    /// indexes are then built once.
+    /// </summary>
+    public MatchResult Match(ObservationSet set, long budget = DefaultBudget)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        var observations = set.Observations;
+        var context = new MatchContext(set, _slots, _tests.Length, budget);
         var used = new SortedSet<int>();
         bool matched = false;
         foreach (var binding in _root.Bindings(context))

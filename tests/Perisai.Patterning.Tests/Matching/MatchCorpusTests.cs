@@ -43,9 +43,14 @@ public sealed class MatchCorpusTests
     public void Match_CorpusCase_NamesExactlyTheExpectedObservations(string fixture, string pattern, string[] expected)
     {
         Assert.True(PatternMatcher.TryCompile(pattern, out var matcher, out var errors), string.Join("; ", errors));
-        var result = matcher!.Match(Corpus.Value.Fixtures[fixture]);
-        Assert.True(result.Complete);
-        Assert.Equal(expected.Length > 0, result.Matched);
-        Assert.Equal(expected, result.Observations.Select(o => o.Id!).ToArray());
+        var observations = Corpus.Value.Fixtures[fixture];
+        // With the type and value indexes, and trying every observation: both must give the expected answer.
+        foreach (var set in new[] { new ObservationSet(observations), new ObservationSet(observations, useIndexes: false) })
+        {
+            var result = matcher!.Match(set);
+            Assert.True(result.Complete);
+            Assert.Equal(expected.Length > 0, result.Matched);
+            Assert.Equal(expected, result.Observations.Select(o => o.Id!).ToArray());
+        }
     }
 }
