@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
@@ -5,60 +7,121 @@ namespace Perisai.Patterning;
 
 /// <summary>
 /// An IPv4 or IPv6 address or CIDR block as STIX writes them in <c>ipv4-addr</c> and <c>ipv6-addr</c> values (STIX 2.1
-/// §6.4, §6.5): the set of addresses it covers. Stricter than <see cref="IPAddress.TryParse(string?, out IPAddress?)"/>,
-/// which reads "1.2.3" as 1.2.0.3; host bits under the mask are ignored, as CIDR notation intends.
+/// §6.4, §6.5): the set of addresses it covers, as the first address and the prefix length. Stricter than
+/// <see cref="IPAddress.TryParse(string?, out IPAddress?)"/>, which reads "1.2.3" as 1.2.0.3; host bits under the mask
+/// are ignored, as CIDR notation intends. IPv4 is read without allocating: the matcher parses observed values by the
+/// million.
 /// </summary>
-public readonly record struct IpSet(IPNetwork Network)
+public readonly record struct IpSet
 {
+    private IpSet(bool isV6, UInt128 start, int prefix)
+    {
+        IsV6 = isV6;
+        Start = start;
+        Prefix = prefix;
+    }
+
+    /// <summary>True for IPv6, false for IPv4.</summary>
+    public bool IsV6 { get; }
+
+    /// <summary>The first address of the set (an IPv4 address in the low 32 bits).</summary>
+    public UInt128 Start { get; }
+
+    /// <summary>The prefix length: 32 (IPv4) or 128 (IPv6) for a single address.</summary>
+    public int Prefix { get; }
+
+    /// <summary>The last address of the set.</summary>
+    public UInt128 End => Start | HostMask(IsV6 ? 128 : 32, Prefix);
+
+    /// <summary>True when every address of this set is in <paramref name="other"/> (equal sets included).</summary>
+    public bool IsSubsetOf(IpSet other) => IsV6 == other.IsV6 && Prefix >= other.Prefix && (Start & ~HostMask(IsV6 ? 128 : 32, other.Prefix)) == other.Start;
+
+    /// <summary>A short canonical form, equal for equal sets: the index key of the matcher.</summary>
+    public string Key => string.Create(CultureInfo.InvariantCulture, $"{(IsV6 ? '6' : '4')}{Start:x}/{Prefix}");
+
     /// <summary>Parses an address or a block; false for anything else.</summary>
-    public static bool TryParse(string text, out IpSet value)
+    public static bool TryParse(ReadOnlySpan<char> text, out IpSet value)
     {
         value = default;
-        if (string.IsNullOrEmpty(text))
+        int slash = text.IndexOf('/');
+        var address = slash < 0 ? text : text[..slash];
+        bool v6 = address.Contains(':');
+        UInt128 start;
+        if (v6)
         {
-            return false;
-        }
-        int slash = text.IndexOf('/', StringComparison.Ordinal);
-        string address = slash < 0 ? text : text[..slash];
-        bool v6 = address.Contains(':', StringComparison.Ordinal);
-        if (!v6 && !IsDottedQuad(address))
-        {
-            return false;
-        }
-        if (!IPAddress.TryParse(address, out var ip) || ip.AddressFamily != (v6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork) || (v6 && address.Contains('%', StringComparison.Ordinal)))
-        {
-            return false;
-        }
-        int max = v6 ? 128 : 32;
-        int prefix = max;
-        if (slash >= 0)
-        {
-            string bits = text[(slash + 1)..];
-            if (bits.Length is 0 or > 3 || !bits.All(char.IsAsciiDigit) || (bits.Length > 1 && bits[0] == '0') || !int.TryParse(bits, out prefix) || prefix > max)
+            if (address.ContainsAny('%', '[') || !IPAddress.TryParse(address, out var ip) || ip.AddressFamily != AddressFamily.InterNetworkV6)
             {
                 return false;
             }
+            Span<byte> bytes = stackalloc byte[16];
+            ip.TryWriteBytes(bytes, out _);
+            start = BinaryPrimitives.ReadUInt128BigEndian(bytes);
         }
-        value = new IpSet(new IPNetwork(Mask(ip, prefix), prefix));
+        else if (!TryDottedQuad(address, out uint v4))
+        {
+            return false;
+        }
+        else
+        {
+            start = v4;
+        }
+        int max = v6 ? 128 : 32;
+        int prefix = max;
+        if (slash >= 0 && !TryDecimal(text[(slash + 1)..], max, out prefix))
+        {
+            return false;
+        }
+        value = new IpSet(v6, start & ~HostMask(max, prefix), prefix);
         return true;
     }
 
-    // Dotted decimal only: a leading zero ("010") is refused, since some readers take it as octal and others not.
-    private static bool IsDottedQuad(string s)
+    /// <inheritdoc />
+    public override string ToString()
     {
-        var parts = s.Split('.');
-        return parts.Length == 4 && parts.All(p => p.Length is >= 1 and <= 3 && p.All(char.IsAsciiDigit) && (p.Length == 1 || p[0] != '0')
-            && int.Parse(p, System.Globalization.CultureInfo.InvariantCulture) <= 255);
+        if (IsV6)
+        {
+            Span<byte> bytes = stackalloc byte[16];
+            BinaryPrimitives.WriteUInt128BigEndian(bytes, Start);
+            return $"{new IPAddress(bytes)}/{Prefix}";
+        }
+        uint a = (uint)Start;
+        return string.Create(CultureInfo.InvariantCulture, $"{a >> 24}.{(a >> 16) & 0xFF}.{(a >> 8) & 0xFF}.{a & 0xFF}/{Prefix}");
     }
 
-    private static IPAddress Mask(IPAddress ip, int prefix)
+    private static UInt128 HostMask(int bits, int prefix) => prefix >= bits ? UInt128.Zero : (UInt128.One << (bits - prefix)) - 1;
+
+    // Dotted decimal only: a leading zero ("010") is refused, since some readers take it as octal and others not.
+    private static bool TryDottedQuad(ReadOnlySpan<char> s, out uint value)
     {
-        byte[] bytes = ip.GetAddressBytes();
-        for (int i = 0; i < bytes.Length; i++)
+        value = 0;
+        for (int part = 0; part < 4; part++)
         {
-            int keep = Math.Clamp(prefix - (i * 8), 0, 8);
-            bytes[i] &= (byte)(0xFF << (8 - keep));
+            int dot = part < 3 ? s.IndexOf('.') : s.Length;
+            if (dot < 0 || !TryDecimal(s[..dot], 255, out int octet))
+            {
+                return false;
+            }
+            value = (value << 8) | (uint)octet;
+            s = part < 3 ? s[(dot + 1)..] : s;
         }
-        return new IPAddress(bytes);
+        return true;
+    }
+
+    private static bool TryDecimal(ReadOnlySpan<char> s, int max, out int value)
+    {
+        value = 0;
+        if (s.Length is 0 or > 3 || (s.Length > 1 && s[0] == '0'))
+        {
+            return false;
+        }
+        foreach (char c in s)
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+            value = (value * 10) + (c - '0');
+        }
+        return value <= max;
     }
 }

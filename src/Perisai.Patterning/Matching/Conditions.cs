@@ -21,36 +21,42 @@ internal abstract class Condition
     /// Values that any SCO satisfying the condition must hold at some path, as index lookups (one of them suffices);
     /// null when the condition has no such equality, and every SCO of its types must be tried.
     /// </summary>
-    public virtual IReadOnlyList<ValueLookup>? Lookups => null;
+    public virtual IReadOnlyList<IndexProbe>? Lookups => null;
 
     public static Condition Compile(ComparisonExpression e) => e switch
     {
         ComparisonGroup { Operator: BooleanOperator.And } g => new AllOf([.. g.Operands.Select(Compile)]),
         ComparisonGroup g => new AnyOf([.. g.Operands.Select(Compile)]),
-        PropertyComparison p => new Comparison(p.Path, p.Negated, ValueTest.Create(p),
-            p is { Negated: false, Operator: ComparisonOperator.Equal, Value: StringLiteral v } ? Lookup(p.Path, [v.Value]) : null),
-        SetComparison s => new Comparison(s.Path, s.Negated, new InTest(s.Values),
-            !s.Negated && s.Values.All(v => v is StringLiteral) ? Lookup(s.Path, [.. s.Values.Select(v => ((StringLiteral)v).Value)]) : null),
+        PropertyComparison p => Compile(p, ValueTest.Create(p)),
+        SetComparison s => Compile(s, new InTest(s.Values)),
         ExistsComparison x => new Exists(x.Path, x.Negated),
         _ => throw new ArgumentException($"unknown comparison {e.GetType().Name}", nameof(e)),
     };
 
+    private static Comparison Compile(PropertyComparison p, ValueTest test) => new(p.Path, p.Negated, test, Probes(p, test));
+
+    private static Comparison Compile(SetComparison s, ValueTest test) => new(s.Path, s.Negated, test, Probes(s, test));
+
     /// <summary>
-    /// An index lookup for equality on a path of plain keys. Paths through lists or references, and binary properties
-    /// (compared as decoded octets, §9.6.4), are not indexed.
+    /// Where candidates for a comparison can be looked up: equality with strings (=, IN), ISSUBSET, LIKE and MATCHES, not negated,
+    /// on a path the indexes cover.
     /// </summary>
-    private static ValueLookup? Lookup(ObjectPath path, string[] values)
+    private static IReadOnlyList<IndexProbe>? Probes(ComparisonExpression e, ValueTest test)
     {
-        if (path.Steps.Count == 0 || !path.Steps.All(s => s is KeyStep))
+        switch (e)
         {
-            return null;
+            case PropertyComparison { Negated: false, Operator: ComparisonOperator.Like or ComparisonOperator.Matches } p when IndexPath.From(p.Path) is { } path:
+                return [new TextProbe(path, ((ITextTest)test).Accepts)];
+            case PropertyComparison { Negated: false, Operator: ComparisonOperator.Equal, Value: StringLiteral v } p when IndexPath.From(p.Path) is { } path:
+                return [new ValueProbe(path, v.Value)];
+            case PropertyComparison { Negated: false, Operator: ComparisonOperator.IsSubset, Value: StringLiteral v } p
+                when IndexPath.From(p.Path) is { } path && IpSet.TryParse(v.Value, out var network):
+                return [new SubsetProbe(path, network)];
+            case SetComparison { Negated: false } s when s.Values.All(v => v is StringLiteral) && IndexPath.From(s.Path) is { } path:
+                return [.. s.Values.Select(v => new ValueProbe(path, ((StringLiteral)v).Value))];
+            default:
+                return null;
         }
-        string[] keys = [.. path.Steps.Select(s => ((KeyStep)s).Name)];
-        if (keys[..^1].Any(k => k.EndsWith("_ref", StringComparison.Ordinal)) || keys[^1].EndsWith("_bin", StringComparison.Ordinal) || keys[^1].EndsWith("_hex", StringComparison.Ordinal))
-        {
-            return null;
-        }
-        return new ValueLookup(path.ObjectType, keys, values);
     }
 }
 
@@ -62,7 +68,7 @@ internal sealed class AllOf(Condition[] operands) : Condition
     public override IEnumerable<string> Types => operands[0].Types;
 
     // Any operand's lookup narrows enough: an SCO satisfying all operands satisfies that one.
-    public override IReadOnlyList<ValueLookup>? Lookups { get; } = operands.Select(o => o.Lookups).FirstOrDefault(l => l is not null);
+    public override IReadOnlyList<IndexProbe>? Lookups { get; } = operands.Select(o => o.Lookups).FirstOrDefault(l => l is not null);
 
     public override bool Test(JsonElement root, string rootType, Observation observation)
     {
@@ -84,7 +90,7 @@ internal sealed class AnyOf(Condition[] operands) : Condition
     public override IEnumerable<string> Types => operands.SelectMany(o => o.Types).Distinct(StringComparer.Ordinal);
 
     // Either operand may be the one satisfied, so every operand must offer a lookup.
-    public override IReadOnlyList<ValueLookup>? Lookups { get; } =
+    public override IReadOnlyList<IndexProbe>? Lookups { get; } =
         operands.All(o => o.Lookups is not null) ? [.. operands.SelectMany(o => o.Lookups!)] : null;
 
     public override bool Test(JsonElement root, string rootType, Observation observation)
@@ -107,6 +113,7 @@ internal sealed class CompiledPath
     {
         Type = path.ObjectType;
         Steps = [.. path.Steps];
+        Utf8Keys = [.. Steps.Select(s => s is KeyStep k ? System.Text.Encoding.UTF8.GetBytes(k.Name) : [])];
         FollowBefore = new bool[Steps.Length];
         string? lastKey = null;
         for (int i = 0; i < Steps.Length; i++)
@@ -126,6 +133,9 @@ internal sealed class CompiledPath
 
     public PathStep[] Steps { get; }
 
+    /// <summary>Each key step's name in UTF-8, as the JSON document holds names: looked up without transcoding.</summary>
+    public byte[][] Utf8Keys { get; }
+
     public bool[] FollowBefore { get; }
 
     public ulong TypeMask => Observation.TypeBit(Type);
@@ -135,7 +145,7 @@ internal sealed class CompiledPath
 /// <c>path op value</c>, <c>path IN (…)</c>: true when some value the path reaches passes the test (with NOT, fails it).
 /// A path that reaches nothing makes the comparison false whatever the operator and NOT (§9.6).
 /// </summary>
-internal sealed class Comparison(ObjectPath path, bool negated, ValueTest test, ValueLookup? lookup) : Condition
+internal sealed class Comparison(ObjectPath path, bool negated, ValueTest test, IReadOnlyList<IndexProbe>? probes) : Condition
 {
     private readonly CompiledPath _path = new(path);
 
@@ -143,7 +153,7 @@ internal sealed class Comparison(ObjectPath path, bool negated, ValueTest test, 
 
     public override IEnumerable<string> Types => [_path.Type];
 
-    public override IReadOnlyList<ValueLookup>? Lookups { get; } = lookup is null ? null : [lookup];
+    public override IReadOnlyList<IndexProbe>? Lookups { get; } = probes;
 
     public override bool Test(JsonElement root, string rootType, Observation observation)
     {
@@ -169,7 +179,7 @@ internal sealed class Comparison(ObjectPath path, bool negated, ValueTest test, 
             switch (steps[i])
             {
                 case KeyStep key:
-                    if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(key.Name, out var next))
+                    if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(_path.Utf8Keys[i], out var next))
                     {
                         return false;
                     }
@@ -205,11 +215,11 @@ internal sealed class Comparison(ObjectPath path, bool negated, ValueTest test, 
         {
             return false;
         }
-        var outcome = test.Test(current, FormOf(lastKey, owner));
+        var outcome = test.Test(current, FormOf(lastKey, owner, test.NeedsAddressForm));
         return outcome != Outcome.Absent && (outcome == Outcome.True) != negated;
     }
 
-    private static ValueForm FormOf(string? key, JsonElement owner)
+    private static ValueForm FormOf(string? key, JsonElement owner, bool addresses)
     {
         if (key is null)
         {
@@ -224,7 +234,7 @@ internal sealed class Comparison(ObjectPath path, bool negated, ValueTest test, 
         {
             return ValueForm.Hex;
         }
-        if (key == "value" && owner.TryGetProperty("type", out var type) && (type.ValueEquals("ipv4-addr") || type.ValueEquals("ipv6-addr")))
+        if (addresses && key == "value" && owner.TryGetProperty("type", out var type) && (type.ValueEquals("ipv4-addr") || type.ValueEquals("ipv6-addr")))
         {
             return ValueForm.Ip;
         }
@@ -262,7 +272,7 @@ internal sealed class Exists(ObjectPath path, bool negated) : Condition
             switch (steps[i])
             {
                 case KeyStep key:
-                    if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(key.Name, out current))
+                    if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(_path.Utf8Keys[i], out current))
                     {
                         return false;
                     }

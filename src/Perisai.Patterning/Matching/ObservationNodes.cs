@@ -140,11 +140,12 @@ internal sealed class ObservationTestNode(Condition condition, int slot) : Obser
     public int[] Scan(ObservationSet set)
     {
         IEnumerable<int> candidates = !set.UseIndexes ? Enumerable.Range(0, set.Observations.Count)
-            : condition.Lookups is { } lookups
-            ? lookups.SelectMany(l => l.Values.SelectMany(v => set.WithValue(l, v)))
-            : _types.SelectMany(set.WithType);
+            : condition.Lookups is { } probes
+            ? probes.SelectMany(p => p.Candidates(set)).Order().Distinct()
+            : _types.Length == 1 ? set.WithType(_types[0]) // ascending and distinct already
+            : _types.SelectMany(set.WithType).Order().Distinct();
         var hits = new List<int>();
-        foreach (int i in candidates.Order().Distinct())
+        foreach (int i in candidates)
         {
             if (Matches(set.Observations[i]))
             {

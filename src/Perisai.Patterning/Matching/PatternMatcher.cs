@@ -96,7 +96,14 @@ public sealed class PatternMatcher
         ArgumentNullException.ThrowIfNull(set);
         var observations = set.Observations;
         var context = new MatchContext(set, _slots, _tests.Length, budget);
-        var used = new SortedSet<int>();
+        if (_root is ObservationTestNode single)
+        {
+            // One observation expression without qualifiers: the observations satisfying it are the answer, with no
+            // binding to build (the common indicator).
+            int[] hits = context.MatchesOf(single);
+            return new MatchResult(hits.Length > 0, [.. hits.Select(i => observations[i])], Complete: true);
+        }
+        var used = new HashSet<int>();
         bool matched = false;
         foreach (var binding in _root.Bindings(context))
         {
@@ -110,7 +117,7 @@ public sealed class PatternMatcher
                 break;
             }
         }
-        return new MatchResult(matched, [.. used.Select(i => observations[i])], !context.Exhausted);
+        return new MatchResult(matched, [.. used.Order().Select(i => observations[i])], !context.Exhausted);
     }
 
     private static bool Flat(ObservationExpression e) => e switch

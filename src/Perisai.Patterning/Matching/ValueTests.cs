@@ -1,7 +1,6 @@
 using System.Buffers.Text;
 using System.Collections.Frozen;
 using System.Globalization;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -39,6 +38,9 @@ internal enum Outcome
 internal abstract class ValueTest
 {
     public abstract Outcome Test(JsonElement value, ValueForm form);
+
+    /// <summary>Whether the test reads <see cref="ValueForm.Ip"/> differently from a plain string (saves a look at the owner's type).</summary>
+    public virtual bool NeedsAddressForm => false;
 
     protected static Outcome Of(bool b) => b ? Outcome.True : Outcome.False;
 
@@ -92,6 +94,9 @@ internal abstract class ValueTest
         return bytes;
     }
 
+    /// <summary>NFC form (§9.6.1, LIKE and MATCHES); ASCII is already in it, and most values are ASCII.</summary>
+    public static string Nfc(string s) => System.Text.Ascii.IsValid(s) ? s : s.Normalize(NormalizationForm.FormC);
+
     /// <summary>Binary octets as the string of the same code points, so a regular expression can read them.</summary>
     public static string Latin1Text(byte[] bytes) => string.Create(bytes.Length, bytes, static (span, b) =>
     {
@@ -100,6 +105,13 @@ internal abstract class ValueTest
             span[i] = (char)b[i];
         }
     });
+}
+
+/// <summary>A test that can be asked of a plain string, as the value index holds them.</summary>
+internal interface ITextTest
+{
+    /// <summary>Whether a plain (not binary) string property with this value passes.</summary>
+    bool Accepts(string value);
 }
 
 /// <summary><c>=</c>, <c>!=</c>, <c>&lt;</c>, <c>&lt;=</c>, <c>&gt;</c>, <c>&gt;=</c> against one literal, typed once.</summary>
@@ -187,6 +199,8 @@ internal sealed class StringOrder : OrderTest
         _octets = Latin1(value);
         _network = IpSet.TryParse(value, out var network) ? network : null;
     }
+
+    public override bool NeedsAddressForm => _network is not null;
 
     public override Outcome Test(JsonElement value, ValueForm form)
     {
@@ -317,6 +331,8 @@ internal sealed class InTest : ValueTest
         }
     }
 
+    public override bool NeedsAddressForm => _members.Any(m => m.NeedsAddressForm);
+
     public override Outcome Test(JsonElement value, ValueForm form)
     {
         if (_strings is not null && form == ValueForm.Plain)
@@ -343,14 +359,41 @@ internal sealed class InTest : ValueTest
 /// <c>LIKE</c>: SQL wildcards, '%' any run and '_' any one character, over the whole value; the constant and the value
 /// are both NFC-normalized first (§9.6.1). Compiled to a linear-time expression, so no input can make it slow.
 /// </summary>
-internal sealed class LikeTest : ValueTest
+internal sealed class LikeTest : ValueTest, ITextTest
 {
-    private readonly Regex _regex;
+    private readonly Regex? _regex;
+    private readonly string _literal = "";
+    private readonly LikeShape _shape;
+
+    /// <summary>Shapes that need no regular expression: most LIKE constants in indicators are one of these.</summary>
+    private enum LikeShape
+    {
+        General,
+        Exact,
+        Prefix,
+        Suffix,
+        Infix,
+    }
 
     public LikeTest(string like)
     {
+        like = like.Normalize(NormalizationForm.FormC);
+        string inner = like.Trim('%');
+        if (!inner.Contains('%', StringComparison.Ordinal) && !inner.Contains('_', StringComparison.Ordinal))
+        {
+            bool lead = like.StartsWith('%'), trail = like.EndsWith('%');
+            _literal = inner;
+            _shape = (lead, trail) switch
+            {
+                (false, false) => LikeShape.Exact,
+                (false, true) => LikeShape.Prefix,
+                (true, false) => LikeShape.Suffix,
+                _ => LikeShape.Infix,
+            };
+            return;
+        }
         var sb = new StringBuilder("^");
-        foreach (char c in like.Normalize(NormalizationForm.FormC))
+        foreach (char c in like)
         {
             sb.Append(c switch
             {
@@ -361,8 +404,20 @@ internal sealed class LikeTest : ValueTest
             });
         }
         sb.Append('$');
+        _shape = LikeShape.General;
         _regex = new Regex(sb.ToString(), RegexOptions.Singleline | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
     }
+
+    public bool Accepts(string value) => IsMatch(Nfc(value));
+
+    private bool IsMatch(string text) => _shape switch
+    {
+        LikeShape.Exact => string.Equals(text, _literal, StringComparison.Ordinal),
+        LikeShape.Prefix => text.StartsWith(_literal, StringComparison.Ordinal),
+        LikeShape.Suffix => text.EndsWith(_literal, StringComparison.Ordinal),
+        LikeShape.Infix => text.Contains(_literal, StringComparison.Ordinal),
+        _ => _regex!.IsMatch(text),
+    };
 
     public override Outcome Test(JsonElement value, ValueForm form)
     {
@@ -382,9 +437,9 @@ internal sealed class LikeTest : ValueTest
         }
         else
         {
-            text = value.GetString()!.Normalize(NormalizationForm.FormC);
+            text = Nfc(value.GetString()!);
         }
-        return Of(_regex.IsMatch(text));
+        return Of(IsMatch(text));
     }
 }
 
@@ -392,17 +447,60 @@ internal sealed class LikeTest : ValueTest
 /// <c>MATCHES</c>: a regular expression searched for anywhere in the value, with DOTALL (§9.6.1); the value is
 /// NFC-normalized when it is a string, and read as octets (one character per byte) when it is binary.
 /// </summary>
-internal sealed class MatchesTest : ValueTest
+internal sealed class MatchesTest : ValueTest, ITextTest
 {
-    private readonly Regex _regex;
+    // Built on first use: the linear-time engine costs about a millisecond to build, and many indicators' expressions
+    // never meet a value that passes the prefix test.
+    private readonly Lazy<Regex> _regex;
+    private readonly string _prefix;
 
     public MatchesTest(string pattern)
     {
-        if (!RegexCompiler.TryCreate(pattern, out var regex, out string? problem))
+        _regex = new Lazy<Regex>(() => RegexCompiler.TryCreate(pattern, out var regex, out string? problem)
+            ? regex!
+            : throw new ArgumentException(problem, nameof(pattern))); // the analyzer refused such an expression already
+        _prefix = AnchoredPrefix(pattern);
+    }
+
+    /// <summary>
+    /// The literal text every match must start with, for an expression anchored with '^' (no multiline option is set,
+    /// so '^' is the start of the value): a cheap test that rejects most values before the regular expression runs.
+    /// Empty when unsure: any '|' in the expression, or the first construct that is not a plain character.
+    /// </summary>
+    internal static string AnchoredPrefix(string pattern)
+    {
+        if (!pattern.StartsWith('^') || pattern.Contains('|', StringComparison.Ordinal))
         {
-            throw new ArgumentException(problem, nameof(pattern)); // the analyzer refused it already
+            return "";
         }
-        _regex = regex!;
+        var sb = new StringBuilder();
+        int i = 1;
+        while (i < pattern.Length)
+        {
+            char c = pattern[i];
+            int width = 1;
+            if (c == '\\')
+            {
+                if (i + 1 >= pattern.Length || char.IsAsciiLetterOrDigit(pattern[i + 1]) || char.IsWhiteSpace(pattern[i + 1]))
+                {
+                    break; // \d, \w, \x41, \1 …: a class or a code, not one literal character
+                }
+                c = pattern[i + 1];
+                width = 2;
+            }
+            else if (".^$?*+()[]{}#".Contains(c, StringComparison.Ordinal) || char.IsWhiteSpace(c))
+            {
+                break;
+            }
+            int next = i + width;
+            if (next < pattern.Length && "?*+{".Contains(pattern[next], StringComparison.Ordinal))
+            {
+                break; // the character is quantified, so it may be absent or repeated
+            }
+            sb.Append(c);
+            i = next;
+        }
+        return sb.ToString();
     }
 
     public override Outcome Test(JsonElement value, ValueForm form)
@@ -423,16 +521,27 @@ internal sealed class MatchesTest : ValueTest
         }
         else
         {
-            text = value.GetString()!.Normalize(NormalizationForm.FormC);
+            text = Nfc(value.GetString()!);
+        }
+        return Of(IsMatch(text));
+    }
+
+    public bool Accepts(string value) => IsMatch(Nfc(value));
+
+    private bool IsMatch(string text)
+    {
+        if (!text.StartsWith(_prefix, StringComparison.Ordinal))
+        {
+            return false;
         }
         try
         {
-            return Of(_regex.IsMatch(text));
+            return _regex.Value.IsMatch(text);
         }
         catch (RegexMatchTimeoutException)
         {
             // Only the backtracking fallback can time out; a match that cannot be decided in time is not a match.
-            return Outcome.False;
+            return false;
         }
     }
 }
@@ -442,6 +551,10 @@ internal sealed class NetworkTest : ValueTest
 {
     private readonly IpSet _literal;
     private readonly bool _subset;
+
+    public IpSet Literal => _literal;
+
+    public bool Subset => _subset;
 
     public NetworkTest(string literal, bool subset)
     {
@@ -459,7 +572,6 @@ internal sealed class NetworkTest : ValueTest
             return Outcome.False;
         }
         var (inner, outer) = _subset ? (observed, _literal) : (_literal, observed);
-        bool sameFamily = (inner.Network.BaseAddress.AddressFamily == AddressFamily.InterNetwork) == (outer.Network.BaseAddress.AddressFamily == AddressFamily.InterNetwork);
-        return Of(sameFamily && inner.Network.PrefixLength >= outer.Network.PrefixLength && outer.Network.Contains(inner.Network.BaseAddress));
+        return Of(inner.IsSubsetOf(outer));
     }
 }

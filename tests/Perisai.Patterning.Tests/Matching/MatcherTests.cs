@@ -114,4 +114,18 @@ public sealed class MatcherTests
         Assert.Equal(path, error.Path);
         Assert.Equal(message, error.Message);
     }
+
+    [Theory]
+    [InlineData("^http://d5\\.example/p1[0-9]+$", "http://d5.example/p1")]
+    [InlineData("^abc?", "ab")]
+    [InlineData("^ab*c", "a")]
+    [InlineData("^a{2}", "")]
+    [InlineData("^abc|^xyz", "")]
+    [InlineData("abc", "")]
+    [InlineData("^\\d+", "")]
+    [InlineData("^C:\\\\Windows", "C:\\Windows")]
+    [InlineData("^(?i)abc", "")]
+    [InlineData("^Invoice ", "Invoice")]
+    public void AnchoredPrefix_TakesOnlyCharactersEveryMatchMustStartWith(string regex, string prefix) =>
+        Assert.Equal(prefix, MatchesTest.AnchoredPrefix(regex));
 }

@@ -52,6 +52,10 @@ public sealed class BenchmarksRunOnceTests
         Assert.Empty(intake.Warnings);
     }
 
+    [Fact]
+    public void PatternThroughput_SmallRun_CompilesReadsAndMatches() =>
+        Assert.Equal(0, PatternThroughput.Run(["--patterns", "300", "--observations", "3000", "--runs", "1"]));
+
     private static void Invoke<TAttribute>(Type type, object instance) where TAttribute : Attribute
     {
         foreach (var m in type.GetMethods().Where(m => m.GetCustomAttribute<TAttribute>() is not null))
