@@ -46,7 +46,7 @@ internal abstract class Condition
         switch (e)
         {
             case PropertyComparison { Negated: false, Operator: ComparisonOperator.Like or ComparisonOperator.Matches } p when IndexPath.From(p.Path) is { } path:
-                return [new TextProbe(path, ((ITextTest)test).Accepts)];
+                return [new TextProbe(path, ((TextTest)test).Accepts)];
             case PropertyComparison { Negated: false, Operator: ComparisonOperator.Equal, Value: StringLiteral v } p when IndexPath.From(p.Path) is { } path:
                 return [new ValueProbe(path, v.Value)];
             case PropertyComparison { Negated: false, Operator: ComparisonOperator.IsSubset, Value: StringLiteral v } p
@@ -139,47 +139,28 @@ internal sealed class CompiledPath
     public bool[] FollowBefore { get; }
 
     public ulong TypeMask => Observation.TypeBit(Type);
-}
 
-/// <summary>
-/// <c>path op value</c>, <c>path IN (…)</c>: true when some value the path reaches passes the test (with NOT, fails it).
-/// A path that reaches nothing makes the comparison false whatever the operator and NOT (§9.6).
-/// </summary>
-internal sealed class Comparison(ObjectPath path, bool negated, ValueTest test, IReadOnlyList<IndexProbe>? probes) : Condition
-{
-    private readonly CompiledPath _path = new(path);
+    /// <summary>
+    /// Walks the path from <paramref name="root"/> and asks <paramref name="leaf"/> about each non-null value reached
+    /// (one, or one per element under <c>[*]</c>); true as soon as one is accepted. A step that cannot be taken (a
+    /// missing key, an index out of range, a reference the observation does not hold) reaches nothing (§9.6, §9.7).
+    /// Generic over a struct so that each caller's test is called directly.
+    /// </summary>
+    public bool Any<TLeaf>(JsonElement root, Observation observation, TLeaf leaf) where TLeaf : struct, IPathLeaf =>
+        Walk(root, 0, null, root, observation, leaf);
 
-    public override ulong TypeMask => _path.TypeMask;
-
-    public override IEnumerable<string> Types => [_path.Type];
-
-    public override IReadOnlyList<IndexProbe>? Lookups { get; } = probes;
-
-    public override bool Test(JsonElement root, string rootType, Observation observation)
+    private bool Walk<TLeaf>(JsonElement current, int i, string? lastKey, JsonElement owner, Observation observation, TLeaf leaf) where TLeaf : struct, IPathLeaf
     {
-        if (!string.Equals(rootType, _path.Type, StringComparison.Ordinal))
+        while (i < Steps.Length)
         {
-            return false;
-        }
-        return Walk(root, 0, null, root, observation);
-    }
-
-    private bool Walk(JsonElement current, int i, string? lastKey, JsonElement owner, Observation observation)
-    {
-        var steps = _path.Steps;
-        while (i < steps.Length)
-        {
-            if (_path.FollowBefore[i])
+            if (FollowBefore[i] && (current.ValueKind != JsonValueKind.String || !observation.TryResolve(current.GetString()!, out current)))
             {
-                if (current.ValueKind != JsonValueKind.String || !observation.TryResolve(current.GetString()!, out current))
-                {
-                    return false; // a reference to an object the observation does not hold: not present (§9.7.4)
-                }
+                return false; // a reference to an object the observation does not hold: not present (§9.7.4)
             }
-            switch (steps[i])
+            switch (Steps[i])
             {
                 case KeyStep key:
-                    if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(_path.Utf8Keys[i], out var next))
+                    if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(Utf8Keys[i], out var next))
                     {
                         return false;
                     }
@@ -202,7 +183,7 @@ internal sealed class Comparison(ObjectPath path, bool negated, ValueTest test, 
                     }
                     foreach (var item in current.EnumerateArray())
                     {
-                        if (Walk(item, i + 1, lastKey, owner, observation))
+                        if (Walk(item, i + 1, lastKey, owner, observation, leaf))
                         {
                             return true;
                         }
@@ -211,12 +192,49 @@ internal sealed class Comparison(ObjectPath path, bool negated, ValueTest test, 
             }
             i++;
         }
-        if (current.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
+        return current.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined) && leaf.Accept(current, lastKey, owner);
+    }
+}
+
+/// <summary>What a condition does with a value its path reached: the last key taken and the object it was taken from.</summary>
+internal interface IPathLeaf
+{
+    bool Accept(JsonElement value, string? lastKey, JsonElement parent);
+}
+
+/// <summary>
+/// <c>path op value</c>, <c>path IN (…)</c>: true when some value the path reaches passes the test (with NOT, fails it).
+/// A path that reaches nothing makes the comparison false whatever the operator and NOT (§9.6).
+/// </summary>
+internal sealed class Comparison(ObjectPath path, bool negated, ValueTest test, IReadOnlyList<IndexProbe>? probes) : Condition
+{
+    private readonly CompiledPath _path = new(path);
+    private readonly ValueTest _test = test;
+    private readonly bool _negated = negated;
+
+    public override ulong TypeMask => _path.TypeMask;
+
+    public override IEnumerable<string> Types => [_path.Type];
+
+    public override IReadOnlyList<IndexProbe>? Lookups { get; } = probes;
+
+    public override bool Test(JsonElement root, string rootType, Observation observation)
+    {
+        if (!string.Equals(rootType, _path.Type, StringComparison.Ordinal))
         {
             return false;
         }
-        var outcome = test.Test(current, FormOf(lastKey, owner, test.NeedsAddressForm));
-        return outcome != Outcome.Absent && (outcome == Outcome.True) != negated;
+        return _path.Any(root, observation, new Leaf(this));
+    }
+
+    /// <summary>Whether one value the path reached passes (with NOT, fails) the test; see <see cref="CompiledPath.Any"/>.</summary>
+    private readonly struct Leaf(Comparison owner) : IPathLeaf
+    {
+        public bool Accept(JsonElement value, string? lastKey, JsonElement parent)
+        {
+            var outcome = owner._test.Test(value, FormOf(lastKey, parent, owner._test.NeedsAddressForm));
+            return outcome != Outcome.Absent && (outcome == Outcome.True) != owner._negated;
+        }
     }
 
     private static ValueForm FormOf(string? key, JsonElement owner, bool addresses)
@@ -257,48 +275,11 @@ internal sealed class Exists(ObjectPath path, bool negated) : Condition
         {
             return false; // NOT EXISTS is still a test of an object of the path's type
         }
-        return Reach(root, 0, observation) != negated;
+        return _path.Any(root, observation, default(Leaf)) != negated;
     }
 
-    private bool Reach(JsonElement current, int i, Observation observation)
+    private readonly struct Leaf : IPathLeaf
     {
-        var steps = _path.Steps;
-        for (; i < steps.Length; i++)
-        {
-            if (_path.FollowBefore[i] && (current.ValueKind != JsonValueKind.String || !observation.TryResolve(current.GetString()!, out current)))
-            {
-                return false;
-            }
-            switch (steps[i])
-            {
-                case KeyStep key:
-                    if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(_path.Utf8Keys[i], out current))
-                    {
-                        return false;
-                    }
-                    break;
-                case IndexStep index:
-                    if (current.ValueKind != JsonValueKind.Array || index.Index < 0 || index.Index >= current.GetArrayLength())
-                    {
-                        return false;
-                    }
-                    current = current[(int)index.Index];
-                    break;
-                case AnyIndexStep:
-                    if (current.ValueKind != JsonValueKind.Array)
-                    {
-                        return false;
-                    }
-                    foreach (var item in current.EnumerateArray())
-                    {
-                        if (Reach(item, i + 1, observation))
-                        {
-                            return true;
-                        }
-                    }
-                    return false;
-            }
-        }
-        return current.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined);
+        public bool Accept(JsonElement value, string? lastKey, JsonElement parent) => true;
     }
 }

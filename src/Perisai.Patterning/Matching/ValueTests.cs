@@ -107,11 +107,30 @@ internal abstract class ValueTest
     });
 }
 
-/// <summary>A test that can be asked of a plain string, as the value index holds them.</summary>
-internal interface ITextTest
+/// <summary>
+/// LIKE and MATCHES: tests of text. A string is NFC-normalized first (§9.6.1); a binary property's octets are read as the
+/// characters U+0000–U+00FF; anything else does not pass.
+/// </summary>
+internal abstract class TextTest : ValueTest
 {
-    /// <summary>Whether a plain (not binary) string property with this value passes.</summary>
-    bool Accepts(string value);
+    public override Outcome Test(JsonElement value, ValueForm form)
+    {
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            return Outcome.False;
+        }
+        if (form is ValueForm.Base64 or ValueForm.Hex)
+        {
+            byte[]? octets = Decode(value, form);
+            return octets is null ? Outcome.Absent : Of(IsMatch(Latin1Text(octets)));
+        }
+        return Of(Accepts(value.GetString()!));
+    }
+
+    /// <summary>Whether a plain (not binary) string property with this value passes; the value index asks this.</summary>
+    public bool Accepts(string value) => IsMatch(Nfc(value));
+
+    protected abstract bool IsMatch(string text);
 }
 
 /// <summary><c>=</c>, <c>!=</c>, <c>&lt;</c>, <c>&lt;=</c>, <c>&gt;</c>, <c>&gt;=</c> against one literal, typed once.</summary>
@@ -359,7 +378,7 @@ internal sealed class InTest : ValueTest
 /// <c>LIKE</c>: SQL wildcards, '%' any run and '_' any one character, over the whole value; the constant and the value
 /// are both NFC-normalized first (§9.6.1). Compiled to a linear-time expression, so no input can make it slow.
 /// </summary>
-internal sealed class LikeTest : ValueTest, ITextTest
+internal sealed class LikeTest : TextTest
 {
     private readonly Regex? _regex;
     private readonly string _literal = "";
@@ -408,9 +427,7 @@ internal sealed class LikeTest : ValueTest, ITextTest
         _regex = new Regex(sb.ToString(), RegexOptions.Singleline | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
     }
 
-    public bool Accepts(string value) => IsMatch(Nfc(value));
-
-    private bool IsMatch(string text) => _shape switch
+    protected override bool IsMatch(string text) => _shape switch
     {
         LikeShape.Exact => string.Equals(text, _literal, StringComparison.Ordinal),
         LikeShape.Prefix => text.StartsWith(_literal, StringComparison.Ordinal),
@@ -418,36 +435,13 @@ internal sealed class LikeTest : ValueTest, ITextTest
         LikeShape.Infix => text.Contains(_literal, StringComparison.Ordinal),
         _ => _regex!.IsMatch(text),
     };
-
-    public override Outcome Test(JsonElement value, ValueForm form)
-    {
-        if (value.ValueKind != JsonValueKind.String)
-        {
-            return Outcome.False;
-        }
-        string text;
-        if (form is ValueForm.Base64 or ValueForm.Hex)
-        {
-            byte[]? octets = Decode(value, form);
-            if (octets is null)
-            {
-                return Outcome.Absent;
-            }
-            text = Latin1Text(octets);
-        }
-        else
-        {
-            text = Nfc(value.GetString()!);
-        }
-        return Of(IsMatch(text));
-    }
 }
 
 /// <summary>
 /// <c>MATCHES</c>: a regular expression searched for anywhere in the value, with DOTALL (§9.6.1); the value is
 /// NFC-normalized when it is a string, and read as octets (one character per byte) when it is binary.
 /// </summary>
-internal sealed class MatchesTest : ValueTest, ITextTest
+internal sealed class MatchesTest : TextTest
 {
     // Built on first use: the linear-time engine costs about a millisecond to build, and many indicators' expressions
     // never meet a value that passes the prefix test.
@@ -503,32 +497,7 @@ internal sealed class MatchesTest : ValueTest, ITextTest
         return sb.ToString();
     }
 
-    public override Outcome Test(JsonElement value, ValueForm form)
-    {
-        if (value.ValueKind != JsonValueKind.String)
-        {
-            return Outcome.False;
-        }
-        string text;
-        if (form is ValueForm.Base64 or ValueForm.Hex)
-        {
-            byte[]? octets = Decode(value, form);
-            if (octets is null)
-            {
-                return Outcome.Absent;
-            }
-            text = Latin1Text(octets);
-        }
-        else
-        {
-            text = Nfc(value.GetString()!);
-        }
-        return Of(IsMatch(text));
-    }
-
-    public bool Accepts(string value) => IsMatch(Nfc(value));
-
-    private bool IsMatch(string text)
+    protected override bool IsMatch(string text)
     {
         if (!text.StartsWith(_prefix, StringComparison.Ordinal))
         {
