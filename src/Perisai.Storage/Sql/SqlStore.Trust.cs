@@ -256,7 +256,8 @@ public abstract partial class SqlStore
             string green = inFixedCollection ? "@green = 1" : _store.InList(_p, $"{t}.collection_id", "gc", _f.Green);
             // One probe of the recipients for AMBER (the reader or the organization it is a constituent of) and for
             // AMBER+STRICT and RED (the reader itself).
-            return $"({red}{collectionOk} AND ({t}.producer = @rd OR {t}.tlp = {(int)TlpLevel.Clear} OR ({t}.tlp = {(int)TlpLevel.Green} AND {green})" +
+            // TLP:CLEAR first: the commonest marking in shared feeds settles the row with one integer comparison.
+            return $"({red}{collectionOk} AND ({t}.tlp = {(int)TlpLevel.Clear} OR {t}.producer = @rd OR ({t}.tlp = {(int)TlpLevel.Green} AND {green})" +
                 $" OR ({t}.tlp >= {(int)TlpLevel.Amber} AND EXISTS (SELECT 1 FROM object_recipients {x} WHERE {x}.collection_id = {t}.collection_id AND {x}.date_added = {t}.date_added" +
                 $" AND ({x}.org_id = @rd OR ({t}.tlp = {(int)TlpLevel.Amber} AND {_store.InList(_p, $"{x}.org_id", "reach", _f.AmberReach)}))))))";
         }
