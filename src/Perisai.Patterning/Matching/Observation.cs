@@ -67,12 +67,12 @@ public sealed class Observation
         observation = null;
         if (observedData.ValueKind != JsonValueKind.Object)
         {
-            problem = MatchMessages.NotAnObject;
+            problem = PatternMessages.NotAnObject;
             return false;
         }
         if (!observedData.TryGetProperty("type", out var type) || !type.ValueEquals("observed-data"))
         {
-            problem = MatchMessages.NotObservedData;
+            problem = PatternMessages.NotObservedData;
             return false;
         }
         string? id = observedData.TryGetProperty("id", out var idElement) && idElement.ValueKind == JsonValueKind.String ? idElement.GetString() : null;
@@ -82,13 +82,13 @@ public sealed class Observation
         }
         if (last < first)
         {
-            problem = MatchMessages.LastBeforeFirst;
+            problem = PatternMessages.LastBeforeFirst;
             return false;
         }
         // §4.13: number_observed is an integer from 1 to 999,999,999.
         if (!observedData.TryGetProperty("number_observed", out var n) || n.ValueKind != JsonValueKind.Number || !n.TryGetInt32(out int count) || count is < 1 or > 999_999_999)
         {
-            problem = MatchMessages.BadNumberObserved;
+            problem = PatternMessages.BadNumberObserved;
             return false;
         }
         var roots = new List<JsonElement>();
@@ -97,7 +97,7 @@ public sealed class Observation
         {
             if (objects.ValueKind != JsonValueKind.Object)
             {
-                problem = MatchMessages.ObjectsNotDictionary;
+                problem = PatternMessages.ObjectsNotDictionary;
                 return false;
             }
             foreach (var property in objects.EnumerateObject())
@@ -122,7 +122,7 @@ public sealed class Observation
         }
         else
         {
-            problem = MatchMessages.NoObjects;
+            problem = PatternMessages.NoObjects;
             return false;
         }
         var types = new string[roots.Count];
@@ -143,7 +143,7 @@ public sealed class Observation
         {
             return true;
         }
-        problem = MatchMessages.BadTimestamp(name);
+        problem = PatternMessages.BadTimestamp(name);
         return false;
     }
 
@@ -184,7 +184,7 @@ public static class ObservationReader
         }
         else
         {
-            problems.Add(new ObservationError("$", MatchMessages.WrongDocument));
+            problems.Add(new ObservationError("$", PatternMessages.WrongDocument));
             return list;
         }
         var all = items.ToList();
@@ -214,7 +214,7 @@ public static class ObservationReader
         }
         if (list.Count == 0 && problems.Count == 0)
         {
-            problems.Add(new ObservationError("$", MatchMessages.NoObservedData));
+            problems.Add(new ObservationError("$", PatternMessages.NoObservedData));
         }
         return list;
     }

@@ -47,19 +47,19 @@ public static class Analyzer
             {
                 // §9.5.1: "An Observation Expression MUST NOT have more than one Qualifier of a particular type."
                 errors.Add(new PatternError(PatternErrorCode.DuplicateQualifier, q.Offset,
-                    $"a second {QualifierName(q)} qualifier on the same observation expression; group with parentheses to qualify an outer expression"));
+                    PatternMessages.DuplicateQualifier(QualifierName(q))));
             }
             switch (q)
             {
                 case RepeatsQualifier { Times: <= 0 } r:
-                    errors.Add(new PatternError(PatternErrorCode.InvalidQualifierValue, r.Offset, $"REPEATS needs a positive number of times, not {r.Times}"));
+                    errors.Add(new PatternError(PatternErrorCode.InvalidQualifierValue, r.Offset, PatternMessages.RepeatsNotPositive(r.Times)));
                     break;
                 case WithinQualifier { Seconds: <= 0 } w:
-                    errors.Add(new PatternError(PatternErrorCode.InvalidQualifierValue, w.Offset, $"WITHIN needs a positive number of seconds, not {Printer.Number(w.Seconds)}"));
+                    errors.Add(new PatternError(PatternErrorCode.InvalidQualifierValue, w.Offset, PatternMessages.WithinNotPositive(Printer.Number(w.Seconds))));
                     break;
                 case StartStopQualifier s when s.Start >= s.Stop:
                     errors.Add(new PatternError(PatternErrorCode.EmptyTimeWindow, s.Offset,
-                        $"START t'{s.Start}' is not before STOP t'{s.Stop}': no observation time is >= START and < STOP"));
+                        PatternMessages.EmptyWindow(s.Start.ToString(), s.Stop.ToString())));
                     break;
             }
         }
@@ -106,8 +106,7 @@ public static class Analyzer
                     if (both.Count == 0 && common.Count > 0 && types.Count > 0)
                     {
                         errors.Add(new PatternError(PatternErrorCode.MixedObjectTypes, operand.Offset,
-                            $"AND joins comparisons on {string.Join(" or ", common.Order(StringComparer.Ordinal))} with one on {string.Join(" or ", types.Order(StringComparer.Ordinal))}: " +
-                            "inside one observation expression both sides must hold for the same object; use OR, or separate observation expressions ([…] AND […])"));
+                            PatternMessages.MixedTypes(string.Join(" or ", common.Order(StringComparer.Ordinal)), string.Join(" or ", types.Order(StringComparer.Ordinal)))));
                         return [];
                     }
                     common = both;
@@ -154,7 +153,7 @@ public static class Analyzer
         if (!StixTypeName.IsValid(path.ObjectType))
         {
             errors.Add(new PatternError(PatternErrorCode.InvalidObjectType, path.Offset,
-                $"'{Lexer.Shorten(path.ObjectType)}' is not a STIX object type: 3 to 250 lowercase letters, digits and single hyphens, starting with a letter, e.g. ipv4-addr"));
+                PatternMessages.InvalidObjectType(Lexer.Shorten(path.ObjectType))));
         }
     }
 
@@ -167,7 +166,7 @@ public static class Analyzer
                 string regex = ((StringLiteral)p.Value).Value;
                 if (RegexCompiler.TryValidate(regex, out string? problem) is false)
                 {
-                    errors.Add(new PatternError(PatternErrorCode.InvalidRegex, p.Value.Offset, $"MATCHES needs a regular expression: {problem}"));
+                    errors.Add(new PatternError(PatternErrorCode.InvalidRegex, p.Value.Offset, PatternMessages.InvalidRegex(problem!)));
                 }
                 break;
             }
@@ -177,7 +176,7 @@ public static class Analyzer
                 if (!IpSet.TryParse(value, out _))
                 {
                     errors.Add(new PatternError(PatternErrorCode.InvalidNetwork, p.Value.Offset,
-                        $"{Printer.OperatorText(p.Operator)} needs an IPv4 or IPv6 address or CIDR block such as '198.51.100.0/24', not '{Lexer.Shorten(value)}'"));
+                        PatternMessages.InvalidNetwork(Printer.OperatorText(p.Operator), Lexer.Shorten(value))));
                 }
                 break;
             }
@@ -192,7 +191,7 @@ public static class Analyzer
             if (Kind(s.Values[i]) != Kind(s.Values[0]))
             {
                 errors.Add(new PatternError(PatternErrorCode.MixedSetTypes, s.Values[i].Offset,
-                    $"the set mixes {Kind(s.Values[0])} and {Kind(s.Values[i])} values; every value of an IN set must be of one type"));
+                    PatternMessages.MixedSet(Kind(s.Values[0]), Kind(s.Values[i]))));
                 return;
             }
         }

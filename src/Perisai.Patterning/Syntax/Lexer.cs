@@ -110,7 +110,7 @@ public sealed class Lexer
         {
             _pos++;
         }
-        Error(PatternErrorCode.InvalidCharacter, start, $"unexpected character '{_text.Substring(start, char.IsSurrogatePair(_text, start) ? 2 : 1)}'");
+        Error(PatternErrorCode.InvalidCharacter, start, PatternMessages.UnexpectedCharacter(_text.Substring(start, char.IsSurrogatePair(_text, start) ? 2 : 1)));
         return new Token(TokenKind.Invalid, start, _pos - start, _text[start.._pos]);
     }
 
@@ -133,7 +133,7 @@ public sealed class Lexer
                 int end = _text.IndexOf("*/", _pos + 2, StringComparison.Ordinal);
                 if (end < 0)
                 {
-                    Error(PatternErrorCode.UnterminatedComment, start, "comment opened with '/*' is never closed with '*/'");
+                    Error(PatternErrorCode.UnterminatedComment, start, PatternMessages.UnclosedComment);
                     _pos = _text.Length;
                     return;
                 }
@@ -237,7 +237,7 @@ public sealed class Lexer
         else if (Peek() == '.' && intDigits > 0 && !char.IsAsciiLetter(Peek(1)) && Peek(1) != '\'')
         {
             _pos++;
-            Error(PatternErrorCode.InvalidNumber, start, $"'{_text[start.._pos]}' needs digits after the decimal point");
+            Error(PatternErrorCode.InvalidNumber, start, PatternMessages.NoFractionDigits(_text[start.._pos]));
             return new Token(TokenKind.BrokenLiteral, start, _pos - start, _text[start.._pos]);
         }
         string text = _text[start.._pos];
@@ -245,19 +245,19 @@ public sealed class Lexer
         {
             if (!double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double d) || double.IsInfinity(d))
             {
-                Error(PatternErrorCode.InvalidNumber, start, $"'{text}' is not a float the pattern can hold");
+                Error(PatternErrorCode.InvalidNumber, start, PatternMessages.FloatOutOfRange(text));
                 return new Token(TokenKind.BrokenLiteral, start, text.Length, text);
             }
             return new Token(TokenKind.FloatLiteral, start, text.Length, text, d);
         }
         if (intDigits > 1 && _text[digitsStart] == '0')
         {
-            Error(PatternErrorCode.InvalidNumber, start, $"'{text}': an integer must not have leading zeros");
+            Error(PatternErrorCode.InvalidNumber, start, PatternMessages.LeadingZeros(text));
             return new Token(TokenKind.BrokenLiteral, start, text.Length, text);
         }
         if (intDigits > 16 || !long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long n) || n > MaxInteger || n < -MaxInteger)
         {
-            Error(PatternErrorCode.IntegerOutOfRange, start, $"'{text}' is outside the STIX integer range, -(2^53)+1 to 2^53-1");
+            Error(PatternErrorCode.IntegerOutOfRange, start, PatternMessages.IntegerOutOfRange(text));
             return new Token(TokenKind.BrokenLiteral, start, text.Length, text);
         }
         return new Token(TokenKind.IntegerLiteral, start, text.Length, text, n);
@@ -287,8 +287,8 @@ public sealed class Lexer
                 }
                 // STIX 2.1 §9.2: only an apostrophe or a backslash may follow the escape character.
                 Error(PatternErrorCode.InvalidEscape, _pos, AtEnd(1)
-                    ? "a backslash at the end of the pattern escapes nothing"
-                    : $"'\\{n}' is not an escape: only \\' and \\\\ are (write \\\\ for a backslash)");
+                    ? PatternMessages.TrailingBackslash
+                    : PatternMessages.NotAnEscape(n));
                 sb.Append(c);
                 _pos++;
                 continue;
@@ -296,7 +296,7 @@ public sealed class Lexer
             sb.Append(c);
             _pos++;
         }
-        Error(PatternErrorCode.UnterminatedString, start, "literal opened with ' is never closed");
+        Error(PatternErrorCode.UnterminatedString, start, PatternMessages.UnclosedString);
         return null;
     }
 
@@ -323,7 +323,7 @@ public sealed class Lexer
                 // §9.2: an even number of hex digits.
                 if (body.Length % 2 != 0 || !body.All(char.IsAsciiHexDigit))
                 {
-                    Error(PatternErrorCode.InvalidHex, start, $"h'{Shorten(body)}' is not hex: it needs an even number of the digits 0-9 and a-f");
+                    Error(PatternErrorCode.InvalidHex, start, PatternMessages.NotHex(Shorten(body)));
                     return new Token(TokenKind.BrokenLiteral, start, _pos - start, body);
                 }
                 return new Token(TokenKind.Hex, start, _pos - start, body, Convert.FromHexString(body));
@@ -335,7 +335,7 @@ public sealed class Lexer
                 byte[]? bytes = Base64(data);
                 if (bytes is null)
                 {
-                    Error(PatternErrorCode.InvalidBinary, start, $"b'{Shorten(body)}' is not base64: groups of four of A-Z a-z 0-9 + /, padded with =");
+                    Error(PatternErrorCode.InvalidBinary, start, PatternMessages.NotBase64(Shorten(body)));
                     return new Token(TokenKind.BrokenLiteral, start, _pos - start, body);
                 }
                 return new Token(TokenKind.Binary, start, _pos - start, data, bytes);
@@ -347,7 +347,7 @@ public sealed class Lexer
                 // pattern grammar would admit: no time Perisai stores can be one, so such a constant could match nothing.
                 if (!StixTimestamp.TryParse(body, out var ts))
                 {
-                    Error(PatternErrorCode.InvalidTimestamp, start, $"t'{Shorten(body)}' is not a STIX timestamp such as t'2016-06-01T00:00:00Z' (UTC, 'Z' at the end)");
+                    Error(PatternErrorCode.InvalidTimestamp, start, PatternMessages.NotTimestamp(Shorten(body)));
                     return new Token(TokenKind.BrokenLiteral, start, _pos - start, body);
                 }
                 return new Token(TokenKind.Timestamp, start, _pos - start, body, ts.Value);

@@ -68,7 +68,7 @@ public sealed class Parser
         ArgumentNullException.ThrowIfNull(errors);
         if (text.Length > MaxLength)
         {
-            errors.Add(new PatternError(PatternErrorCode.TooLong, MaxLength + 1, $"the pattern is {text.Length:N0} characters long; the limit is {MaxLength:N0}"));
+            errors.Add(new PatternError(PatternErrorCode.TooLong, MaxLength + 1, PatternMessages.TooLong(text.Length, MaxLength)));
             return null;
         }
         int before = errors.Count;
@@ -77,7 +77,7 @@ public sealed class Parser
         tokens.RemoveAll(t => t.Kind == TokenKind.Invalid);
         if (tokens.Count == 1 && errors.Count == before)
         {
-            errors.Add(new PatternError(PatternErrorCode.Empty, 1, "the pattern is empty; a pattern is at least one observation expression such as [file:name = 'x']"));
+            errors.Add(new PatternError(PatternErrorCode.Empty, 1, PatternMessages.EmptyPattern));
             return null;
         }
         var parser = new Parser(tokens, errors);
@@ -116,25 +116,25 @@ public sealed class Parser
         var t = Current;
         if (t.Kind == TokenKind.End)
         {
-            _errors.Add(new PatternError(PatternErrorCode.UnexpectedEnd, t.Offset, $"the pattern ends where {expected} was expected"));
+            _errors.Add(new PatternError(PatternErrorCode.UnexpectedEnd, t.Offset, PatternMessages.EndsWhereExpected(expected)));
         }
         else
         {
-            _errors.Add(new PatternError(PatternErrorCode.Unexpected, t.Offset, $"expected {expected}, found {Describe(t)}"));
+            _errors.Add(new PatternError(PatternErrorCode.Unexpected, t.Offset, PatternMessages.Expected(expected, Describe(t))));
         }
         return new Abandon();
     }
 
     private static string Describe(Token t) => t.Kind switch
     {
-        TokenKind.Identifier => $"'{Lexer.Shorten(t.Text)}'",
-        TokenKind.StringLiteral => $"the string '{Lexer.Shorten(t.Text)}'",
-        TokenKind.IntegerLiteral or TokenKind.FloatLiteral => $"the number {t.Text}",
-        TokenKind.Binary => "a binary literal",
-        TokenKind.Hex => "a hex literal",
-        TokenKind.Timestamp => "a timestamp literal",
+        TokenKind.Identifier => PatternMessages.FoundName(Lexer.Shorten(t.Text)),
+        TokenKind.StringLiteral => PatternMessages.FoundString(Lexer.Shorten(t.Text)),
+        TokenKind.IntegerLiteral or TokenKind.FloatLiteral => PatternMessages.FoundNumber(t.Text),
+        TokenKind.Binary => PatternMessages.FoundBinary,
+        TokenKind.Hex => PatternMessages.FoundHex,
+        TokenKind.Timestamp => PatternMessages.FoundTimestamp,
         TokenKind.Boolean => t.Text,
-        _ => $"'{t.Text}'",
+        _ => PatternMessages.FoundName(t.Text),
     };
 
     private Token Expect(TokenKind kind, string expected)
@@ -150,7 +150,7 @@ public sealed class Parser
     {
         if (++_depth > MaxDepth)
         {
-            _errors.Add(new PatternError(PatternErrorCode.TooDeep, Current.Offset, $"brackets and parentheses are nested more than {MaxDepth} deep"));
+            _errors.Add(new PatternError(PatternErrorCode.TooDeep, Current.Offset, PatternMessages.TooDeep(MaxDepth)));
             // Nothing sensible follows: stop parsing altogether.
             _index = _tokens.Count - 1;
             throw new Abandon();
@@ -173,7 +173,7 @@ public sealed class Parser
         }
         if (!At(TokenKind.End) && !_errors.Any(e => e.Code == PatternErrorCode.TooDeep))
         {
-            _errors.Add(new PatternError(PatternErrorCode.TrailingInput, Current.Offset, $"unexpected {Describe(Current)} after a complete observation expression; join observation expressions with AND, OR or FOLLOWEDBY"));
+            _errors.Add(new PatternError(PatternErrorCode.TrailingInput, Current.Offset, PatternMessages.TrailingInput(Describe(Current))));
         }
         return root;
     }
@@ -231,20 +231,20 @@ public sealed class Parser
             Enter();
             Advance();
             var inner = Observations();
-            Expect(TokenKind.RParen, "')' closing the '(' at " + open.Offset);
+            Expect(TokenKind.RParen, PatternMessages.ClosingParenthesis(open.Offset));
             Leave();
             return inner;
         }
         if (!At(TokenKind.LBracket))
         {
-            throw Fail("'[' starting an observation expression, or '('");
+            throw Fail(PatternMessages.ObservationStart);
         }
         Enter();
         Advance();
         try
         {
             var comparison = Comparison();
-            Expect(TokenKind.RBracket, "']' closing the '[' at " + open.Offset);
+            Expect(TokenKind.RBracket, PatternMessages.ClosingBracket(open.Offset));
             Leave();
             return new ObservationTest(comparison, open.Offset);
         }
@@ -278,35 +278,35 @@ public sealed class Parser
             {
                 if (SkipBroken())
                 {
-                    Expect(TokenKind.Seconds, "SECONDS after WITHIN's number");
+                    Expect(TokenKind.Seconds, PatternMessages.SecondsAfterBrokenNumber);
                     return new WithinQualifier(1, keyword.Offset); // a placeholder in a tree that errors discard
                 }
                 if (!At(TokenKind.IntegerLiteral) && !At(TokenKind.FloatLiteral))
                 {
-                    throw Fail("a number of seconds after WITHIN");
+                    throw Fail(PatternMessages.WithinNumber);
                 }
                 var n = Advance();
-                Expect(TokenKind.Seconds, "SECONDS after WITHIN " + n.Text);
+                Expect(TokenKind.Seconds, PatternMessages.SecondsAfterWithin(n.Text));
                 return new WithinQualifier(n.Value is long l ? l : (double)n.Value!, keyword.Offset);
             }
             case TokenKind.Repeats:
             {
                 if (SkipBroken())
                 {
-                    Expect(TokenKind.Times, "TIMES after REPEATS's number");
+                    Expect(TokenKind.Times, PatternMessages.TimesAfterBrokenNumber);
                     return new RepeatsQualifier(1, keyword.Offset);
                 }
-                var n = Expect(TokenKind.IntegerLiteral, "a whole number after REPEATS");
-                Expect(TokenKind.Times, "TIMES after REPEATS " + n.Text);
+                var n = Expect(TokenKind.IntegerLiteral, PatternMessages.RepeatsNumber);
+                Expect(TokenKind.Times, PatternMessages.TimesAfterRepeats(n.Text));
                 return new RepeatsQualifier((long)n.Value!, keyword.Offset);
             }
             default:
             {
                 bool broken = SkipBroken();
-                var start = broken ? default : Expect(TokenKind.Timestamp, "a timestamp t'…' after START");
-                Expect(TokenKind.Stop, broken ? "STOP after START's timestamp" : "STOP after START t'" + start!.Text + "'");
+                var start = broken ? default : Expect(TokenKind.Timestamp, PatternMessages.StartTimestamp);
+                Expect(TokenKind.Stop, broken ? PatternMessages.StopAfterBrokenTimestamp : PatternMessages.StopAfterStart(start!.Text));
                 broken |= SkipBroken();
-                var stop = broken && !At(TokenKind.Timestamp) ? default : Expect(TokenKind.Timestamp, "a timestamp t'…' after STOP");
+                var stop = broken && !At(TokenKind.Timestamp) ? default : Expect(TokenKind.Timestamp, PatternMessages.StopTimestamp);
                 if (broken)
                 {
                     var epoch = StixTimestamp.Parse("1970-01-01T00:00:00Z");
@@ -334,7 +334,7 @@ public sealed class Parser
             Enter();
             Advance();
             var inner = Comparison();
-            Expect(TokenKind.RParen, "')' closing the '(' at " + start.Offset);
+            Expect(TokenKind.RParen, PatternMessages.ClosingParenthesis(start.Offset));
             Leave();
             return inner;
         }
@@ -345,7 +345,7 @@ public sealed class Parser
             {
                 Advance();
             }
-            Expect(TokenKind.Exists, "EXISTS after NOT (NOT goes after the object path in a comparison)");
+            Expect(TokenKind.Exists, PatternMessages.ExistsAfterNot);
             return new ExistsComparison(Path(), negated, start.Offset);
         }
         var path = Path();
@@ -373,7 +373,7 @@ public sealed class Parser
                 };
                 if (At(TokenKind.Boolean))
                 {
-                    throw Fail($"a number, string, binary, hex or timestamp after '{op.Text}' (booleans have no order)");
+                    throw Fail(PatternMessages.OrderedConstant(op.Text));
                 }
                 return new PropertyComparison(path, cmp, not, Primitive(), start.Offset);
             }
@@ -390,11 +390,11 @@ public sealed class Parser
                     TokenKind.IsSubset => ComparisonOperator.IsSubset,
                     _ => ComparisonOperator.IsSuperset,
                 };
-                var s = Expect(TokenKind.StringLiteral, $"a string '…' after {op.Text}");
+                var s = Expect(TokenKind.StringLiteral, PatternMessages.StringAfter(op.Text));
                 return new PropertyComparison(path, cmp, not, new StringLiteral(s.Text, s.Offset), start.Offset);
             }
             default:
-                throw Fail("a comparison operator (=, !=, <, <=, >, >=, IN, LIKE, MATCHES, ISSUBSET, ISSUPERSET)");
+                throw Fail(PatternMessages.ComparisonOperator);
         }
     }
 
@@ -404,17 +404,17 @@ public sealed class Parser
         var type = Current;
         if (!At(TokenKind.Identifier))
         {
-            throw Fail("an object path such as file:name");
+            throw Fail(PatternMessages.ObjectPath);
         }
         Advance();
-        Expect(TokenKind.Colon, $"':' after the object type '{Lexer.Shorten(type.Text)}'");
-        var steps = new List<PathStep> { Key("a property name after ':'") };
+        Expect(TokenKind.Colon, PatternMessages.ColonAfterType(Lexer.Shorten(type.Text)));
+        var steps = new List<PathStep> { Key(PatternMessages.PropertyAfterColon) };
         while (true)
         {
             if (At(TokenKind.Dot))
             {
                 Advance();
-                steps.Add(Key("a property name or quoted key after '.'"));
+                steps.Add(Key(PatternMessages.PropertyAfterDot));
             }
             else if (At(TokenKind.LBracket))
             {
@@ -432,11 +432,11 @@ public sealed class Parser
                     }
                     else
                     {
-                        var n = Expect(TokenKind.IntegerLiteral, "a list index or '*' inside '[ ]'");
+                        var n = Expect(TokenKind.IntegerLiteral, PatternMessages.ListIndex);
                         steps.Add(new IndexStep((long)n.Value!));
                     }
                 }
-                Expect(TokenKind.RBracket, "']' after the list index");
+                Expect(TokenKind.RBracket, PatternMessages.BracketAfterIndex);
             }
             else
             {
@@ -457,7 +457,7 @@ public sealed class Parser
         {
             if (t.HasHyphen)
             {
-                _errors.Add(new PatternError(PatternErrorCode.UnquotedPropertyName, t.Offset, $"property name {Lexer.Shorten(t.Text)} contains '-': quote it, as '{Lexer.Shorten(t.Text)}'"));
+                _errors.Add(new PatternError(PatternErrorCode.UnquotedPropertyName, t.Offset, PatternMessages.UnquotedHyphen(Lexer.Shorten(t.Text))));
                 throw new Abandon();
             }
             Advance();
@@ -470,7 +470,7 @@ public sealed class Parser
     // set = "(" [ primitive { "," primitive } ] ")" ;
     private List<Literal> Set()
     {
-        Expect(TokenKind.LParen, "'(' starting the set after IN");
+        Expect(TokenKind.LParen, PatternMessages.SetStart);
         var values = new List<Literal>();
         if (At(TokenKind.RParen))
         {
@@ -483,7 +483,7 @@ public sealed class Parser
             Advance();
             values.Add(Primitive());
         }
-        Expect(TokenKind.RParen, "',' or ')' in the set");
+        Expect(TokenKind.RParen, PatternMessages.SetContinues);
         return values;
     }
 
@@ -506,7 +506,7 @@ public sealed class Parser
         };
         if (literal is null)
         {
-            throw Fail("a constant: a string '…', a number, true or false, b'…', h'…' or t'…'");
+            throw Fail(PatternMessages.Constant);
         }
         Advance();
         return literal;
