@@ -1,0 +1,491 @@
+using System.Globalization;
+using System.Text.Json;
+using Perisai.Detection.Indicators;
+using Perisai.Patterning;
+
+namespace Perisai.Detection.Logs;
+
+/// <summary>The log formats <c>perisai scan</c> reads.</summary>
+public enum LogFormat
+{
+    /// <summary>Decide from the first line.</summary>
+    Auto,
+    /// <summary>Zeek logs, tab-separated with <c>#fields</c> headers, or Zeek's JSON output.</summary>
+    Zeek,
+    /// <summary>Suricata EVE JSON.</summary>
+    SuricataEve,
+    /// <summary>BIND query log lines.</summary>
+    Dns,
+    /// <summary>Squid's native access.log.</summary>
+    Squid,
+    /// <summary>CSV with a header line.</summary>
+    Csv,
+    /// <summary>One JSON object per line.</summary>
+    Jsonl,
+    /// <summary>Free text (syslog and the like): every token that reads as an address, URL, e-mail, hash or domain.</summary>
+    Syslog,
+}
+
+/// <summary>Receives the values a parser finds on a line.</summary>
+public interface IFieldSink
+{
+    /// <summary>A value of <paramref name="kind"/> in the field <paramref name="field"/>.</summary>
+    void Value(IocKind kind, string field, string value);
+}
+
+/// <summary>
+/// Turns one line into values to look up, and the time of the event when the line has one. A parser keeps per-file
+/// state (Zeek's and CSV's headers), so each file gets its own.
+/// </summary>
+public abstract class LogParser
+{
+    /// <summary>The time of the last event parsed, when the line carried one.</summary>
+    public DateTimeOffset? EventTime { get; protected set; }
+
+    /// <summary>Parses <paramref name="line"/>; false with a reason when it is not a line of the format.</summary>
+    public abstract bool TryParse(string line, IFieldSink sink, out string? problem);
+
+    /// <summary>A parser for <paramref name="format"/>, with field names mapped by <paramref name="fields"/> on top of the built-in names.</summary>
+    public static LogParser Create(LogFormat format, IReadOnlyDictionary<string, IocKind>? fields = null) => format switch
+    {
+        LogFormat.Zeek => new ZeekParser(fields),
+        LogFormat.SuricataEve or LogFormat.Jsonl => new JsonLineParser(fields),
+        LogFormat.Dns => new BindQueryParser(),
+        LogFormat.Squid => new SquidParser(),
+        LogFormat.Csv => new CsvParser(fields),
+        LogFormat.Syslog => new TextParser(),
+        _ => throw new ArgumentException("detect the format first (LogFormats.Detect)", nameof(format)),
+    };
+}
+
+/// <summary>Knows formats by their first line, and fields by their names.</summary>
+public static class LogFormats
+{
+    /// <summary>The format of a file whose first non-empty line is <paramref name="firstLine"/>.</summary>
+    public static LogFormat Detect(string firstLine, string? fileName = null)
+    {
+        ArgumentNullException.ThrowIfNull(firstLine);
+        string line = firstLine.TrimStart();
+        if (line.StartsWith("#separator", StringComparison.Ordinal) || line.StartsWith("#fields", StringComparison.Ordinal))
+        {
+            return LogFormat.Zeek;
+        }
+        if (line.StartsWith('{'))
+        {
+            return line.Contains("\"event_type\"", StringComparison.Ordinal) ? LogFormat.SuricataEve
+                : line.Contains("\"id.orig_h\"", StringComparison.Ordinal) ? LogFormat.Zeek : LogFormat.Jsonl;
+        }
+        if (line.Contains(" query: ", StringComparison.Ordinal) && line.Contains("client ", StringComparison.Ordinal))
+        {
+            return LogFormat.Dns;
+        }
+        string[] tokens = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (tokens.Length >= 10 && double.TryParse(tokens[0], NumberStyles.Float, CultureInfo.InvariantCulture, out _) && tokens[3].Contains('/', StringComparison.Ordinal))
+        {
+            return LogFormat.Squid;
+        }
+        if (fileName?.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) == true || fileName?.EndsWith(".csv.gz", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            return LogFormat.Csv;
+        }
+        return LogFormat.Syslog;
+    }
+
+    /// <summary>Kind of a field known by name in Zeek, Suricata and common CSV exports; null for the others.</summary>
+    public static IocKind? FieldKind(string name, IReadOnlyDictionary<string, IocKind>? extra = null)
+    {
+        if (extra is not null && extra.TryGetValue(name, out var k))
+        {
+            return k;
+        }
+        return name switch
+        {
+            "id.orig_h" or "id.resp_h" or "src_ip" or "dest_ip" or "tx_hosts" or "rx_hosts" or "src" or "dst" or "client_ip" or "server_ip" or "ip" or "src_addr" or "dst_addr" => IocKind.Address,
+            "query" or "server_name" or "sni" or "dns.rrname" or "dns.query.rrname" or "dns.queries.rrname" or "http.hostname" or "tls.sni" or "domain" or "hostname" or "host" or "qname" => IocKind.Domain,
+            "url" or "http.url_full" => IocKind.Url,
+            "md5" or "sha1" or "sha256" or "sha512" or "fileinfo.md5" or "fileinfo.sha1" or "fileinfo.sha256" or "hash" => IocKind.FileHash,
+            "ja3" or "ja3s" or "tls.ja3.hash" or "tls.ja3s.hash" => IocKind.Ja3,
+            "fingerprint" or "cert_chain_fps" or "tls.fingerprint" => IocKind.CertificateFingerprint,
+            "user_agent" or "http.http_user_agent" or "useragent" => IocKind.UserAgent,
+            "mailfrom" or "rcptto" or "from" or "to" or "smtp.mail_from" or "smtp.rcpt_to" or "email" => IocKind.Email,
+            _ => null,
+        };
+    }
+
+    /// <summary>Emits <paramref name="value"/> under <paramref name="kind"/>, cleaning what logs add around values.</summary>
+    internal static void Emit(IFieldSink sink, IocKind kind, string field, string value)
+    {
+        switch (kind)
+        {
+            case IocKind.Domain:
+                // "host" fields carry a port at times (Zeek http.log, Squid CONNECT), and an address at others.
+                string host = StripPort(value);
+                sink.Value(IpSet.TryParse(host.Trim('[', ']'), out _) ? IocKind.Address : IocKind.Domain, field, host.Trim('[', ']'));
+                break;
+            case IocKind.Email:
+                int lt = value.IndexOf('<', StringComparison.Ordinal), gt = value.LastIndexOf('>');
+                sink.Value(kind, field, lt >= 0 && gt > lt ? value[(lt + 1)..gt] : value);
+                break;
+            case IocKind.Url:
+                sink.Value(kind, field, value);
+                if (Uri.TryCreate(value, UriKind.Absolute, out var uri))
+                {
+                    Emit(sink, IocKind.Domain, field, uri.IdnHost);
+                }
+                break;
+            default:
+                sink.Value(kind, field, value);
+                break;
+        }
+    }
+
+    private static string StripPort(string host)
+    {
+        int colon = host.LastIndexOf(':');
+        return colon > 0 && host.IndexOf(':', StringComparison.Ordinal) == colon && host[(colon + 1)..].All(char.IsAsciiDigit) ? host[..colon] : host;
+    }
+
+    internal static DateTimeOffset? EpochSeconds(string text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double s) && s is > 0 and < 253402300800
+            ? DateTimeOffset.UnixEpoch.AddTicks((long)(s * TimeSpan.TicksPerSecond)) : null;
+}
+
+/// <summary>Zeek TSV (columns named by <c>#fields</c>, vectors split on <c>#set_separator</c>).</summary>
+internal sealed class ZeekParser(IReadOnlyDictionary<string, IocKind>? extra) : LogParser
+{
+    private readonly JsonLineParser _json = new(extra);
+    private string[]? _fields;
+    private IocKind?[] _kinds = [];
+    private int _ts = -1, _host = -1, _uri = -1;
+    private char _separator = '\t';
+    private string _set = ",";
+
+    public override bool TryParse(string line, IFieldSink sink, out string? problem)
+    {
+        problem = null;
+        if (line.StartsWith('{'))
+        {
+            bool ok = _json.TryParse(line, sink, out problem);
+            EventTime = _json.EventTime;
+            return ok;
+        }
+        if (line.StartsWith('#'))
+        {
+            Header(line);
+            return true;
+        }
+        if (_fields is null)
+        {
+            problem = DetectionMessages.ZeekNoFields;
+            return false;
+        }
+        string[] values = line.Split(_separator);
+        if (values.Length != _fields.Length)
+        {
+            problem = $"{values.Length} columns where #fields names {_fields.Length}";
+            return false;
+        }
+        EventTime = _ts >= 0 ? LogFormats.EpochSeconds(values[_ts]) : null;
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (_kinds[i] is not { } kind || values[i] is "-" or "(empty)" || values[i].Length == 0)
+            {
+                continue;
+            }
+            foreach (string v in values[i].Split(_set))
+            {
+                LogFormats.Emit(sink, kind, _fields[i], v);
+            }
+        }
+        if (_host >= 0 && _uri >= 0 && values[_host] != "-" && values[_uri] != "-")
+        {
+            // http.log splits the URL: host and uri; indicators name the whole of it.
+            sink.Value(IocKind.Url, "host+uri", "http://" + values[_host] + values[_uri]);
+        }
+        return true;
+    }
+
+    private void Header(string line)
+    {
+        if (line.StartsWith("#separator ", StringComparison.Ordinal))
+        {
+            string sep = line["#separator ".Length..];
+            _separator = sep.StartsWith("\\x", StringComparison.Ordinal) ? (char)Convert.ToInt32(sep[2..], 16) : sep[0];
+        }
+        else if (line.StartsWith("#set_separator", StringComparison.Ordinal))
+        {
+            _set = line.Split(_separator) is { Length: > 1 } parts ? parts[1] : ",";
+        }
+        else if (line.StartsWith("#fields", StringComparison.Ordinal))
+        {
+            _fields = line.Split(_separator)[1..];
+            _kinds = [.. _fields.Select(f => LogFormats.FieldKind(f, extra))];
+            _ts = Array.IndexOf(_fields, "ts");
+            _host = Array.IndexOf(_fields, "host");
+            _uri = Array.IndexOf(_fields, "uri");
+        }
+    }
+}
+
+/// <summary>One JSON object per line (Suricata EVE, Zeek JSON, any JSON lines): fields by dotted name.</summary>
+internal sealed class JsonLineParser(IReadOnlyDictionary<string, IocKind>? extra) : LogParser
+{
+    private static readonly JsonDocumentOptions Options = new() { MaxDepth = 32 };
+
+    public override bool TryParse(string line, IFieldSink sink, out string? problem)
+    {
+        problem = null;
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(line, Options);
+        }
+        catch (JsonException e)
+        {
+            problem = e.Message.Split(" Path:", 2)[0];
+            return false;
+        }
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                problem = DetectionMessages.JsonNotObject;
+                return false;
+            }
+            EventTime = null;
+            Walk(doc.RootElement, "", sink);
+            var root = doc.RootElement;
+            if (root.TryGetProperty("http", out var http) && http.ValueKind == JsonValueKind.Object
+                && http.TryGetProperty("hostname", out var h) && h.ValueKind == JsonValueKind.String
+                && http.TryGetProperty("url", out var u) && u.ValueKind == JsonValueKind.String && u.GetString()!.StartsWith('/'))
+            {
+                // Suricata's http.url is the request target; indicators name the whole URL.
+                sink.Value(IocKind.Url, "http.hostname+url", "http://" + h.GetString() + u.GetString());
+            }
+            else if (root.TryGetProperty("host", out var zh) && zh.ValueKind == JsonValueKind.String
+                && root.TryGetProperty("uri", out var zu) && zu.ValueKind == JsonValueKind.String && zu.GetString()!.StartsWith('/'))
+            {
+                // Zeek's http.log in JSON: host and uri, as in its TSV form.
+                sink.Value(IocKind.Url, "host+uri", "http://" + zh.GetString() + zu.GetString());
+            }
+        }
+        return true;
+    }
+
+    private void Walk(JsonElement e, string prefix, IFieldSink sink)
+    {
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var p in e.EnumerateObject())
+                {
+                    string name = prefix.Length == 0 ? p.Name : prefix + "." + p.Name;
+                    if (name is "ts" or "timestamp")
+                    {
+                        EventTime = p.Value.ValueKind == JsonValueKind.Number ? LogFormats.EpochSeconds(p.Value.GetRawText())
+                            : p.Value.ValueKind == JsonValueKind.String && DateTimeOffset.TryParse(p.Value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : EventTime;
+                    }
+                    Walk(p.Value, name, sink);
+                }
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in e.EnumerateArray())
+                {
+                    Walk(item, prefix, sink);
+                }
+                break;
+            case JsonValueKind.String:
+                string last = prefix[(prefix.LastIndexOf('.') + 1)..];
+                if ((LogFormats.FieldKind(prefix, extra) ?? LogFormats.FieldKind(last, extra)) is { } kind)
+                {
+                    LogFormats.Emit(sink, kind, prefix, e.GetString()!);
+                }
+                else if (prefix is "dns.answers.rdata" or "dns.rdata" or "answers")
+                {
+                    string v = e.GetString()!;
+                    sink.Value(IpSet.TryParse(v, out _) ? IocKind.Address : IocKind.Domain, prefix, v);
+                }
+                break;
+        }
+    }
+}
+
+/// <summary>
+/// BIND query log: <c>… client @0x… 192.0.2.10#53514 (evil.example): query: evil.example IN A +E(0) (192.0.2.53)</c>.
+/// </summary>
+internal sealed class BindQueryParser : LogParser
+{
+    public override bool TryParse(string line, IFieldSink sink, out string? problem)
+    {
+        problem = null;
+        int client = line.IndexOf("client ", StringComparison.Ordinal);
+        int query = line.IndexOf("query: ", StringComparison.Ordinal);
+        if (client < 0 || query < client)
+        {
+            problem = "no 'client … query: …' in it";
+            return false;
+        }
+        string[] after = line[(client + 7)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        string address = after.Length > 0 && after[0].StartsWith('@') && after.Length > 1 ? after[1] : after.Length > 0 ? after[0] : "";
+        int hash = address.IndexOf('#', StringComparison.Ordinal);
+        if (hash > 0)
+        {
+            sink.Value(IocKind.Address, "client", address[..hash]);
+        }
+        string rest = line[(query + 7)..];
+        int space = rest.IndexOf(' ', StringComparison.Ordinal);
+        string name = space < 0 ? rest : rest[..space];
+        if (name.Length == 0)
+        {
+            problem = "no name after 'query: '";
+            return false;
+        }
+        sink.Value(IocKind.Domain, "query", name);
+        EventTime = null;
+        return true;
+    }
+}
+
+/// <summary>Squid native access.log: time elapsed client code/status bytes method URL user hierarchy/peer type.</summary>
+internal sealed class SquidParser : LogParser
+{
+    public override bool TryParse(string line, IFieldSink sink, out string? problem)
+    {
+        problem = null;
+        string[] f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (f.Length < 7)
+        {
+            problem = $"{f.Length} fields where Squid writes at least 7";
+            return false;
+        }
+        EventTime = LogFormats.EpochSeconds(f[0]);
+        sink.Value(IocKind.Address, "client", f[2]);
+        // CONNECT requests log host:port rather than a URL.
+        LogFormats.Emit(sink, f[5] == "CONNECT" || !f[6].Contains("://", StringComparison.Ordinal) ? IocKind.Domain : IocKind.Url, "url", f[6]);
+        if (f.Length > 8 && f[8].IndexOf('/', StringComparison.Ordinal) is int slash and > 0 && f[8][(slash + 1)..] is { Length: > 0 } peer && peer != "-")
+        {
+            LogFormats.Emit(sink, IocKind.Domain, "peer", peer);
+        }
+        return true;
+    }
+}
+
+/// <summary>CSV (RFC 4180 quoting) with a header line; columns by name.</summary>
+internal sealed class CsvParser(IReadOnlyDictionary<string, IocKind>? extra) : LogParser
+{
+    private string[]? _header;
+    private IocKind?[] _kinds = [];
+    private int _time = -1;
+
+    public override bool TryParse(string line, IFieldSink sink, out string? problem)
+    {
+        problem = null;
+        var cells = Split(line);
+        if (cells is null)
+        {
+            problem = "a quoted cell is not closed";
+            return false;
+        }
+        if (_header is null)
+        {
+            _header = [.. cells.Select(c => c.Trim())];
+            _kinds = [.. _header.Select(h => LogFormats.FieldKind(h, extra) ?? LogFormats.FieldKind(h.ToLowerInvariant(), extra))];
+            _time = Array.FindIndex(_header, h => h is "ts" or "timestamp" or "time");
+            return true;
+        }
+        if (cells.Count != _header.Length)
+        {
+            problem = $"{cells.Count} cells where the header names {_header.Length}";
+            return false;
+        }
+        EventTime = _time < 0 ? null : LogFormats.EpochSeconds(cells[_time])
+            ?? (DateTimeOffset.TryParse(cells[_time], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : null);
+        for (int i = 0; i < cells.Count; i++)
+        {
+            if (_kinds[i] is { } kind && cells[i].Length > 0)
+            {
+                LogFormats.Emit(sink, kind, _header[i], cells[i]);
+            }
+        }
+        return true;
+    }
+
+    private static List<string>? Split(string line)
+    {
+        var cells = new List<string>();
+        var cell = new System.Text.StringBuilder();
+        bool quoted = false;
+        for (int i = 0; i < line.Length; i++)
+        {
+            char c = line[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
+                {
+                    cell.Append('"');
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    quoted = false;
+                }
+                else
+                {
+                    cell.Append(c);
+                }
+            }
+            else if (c == '"')
+            {
+                quoted = true;
+            }
+            else if (c == ',')
+            {
+                cells.Add(cell.ToString());
+                cell.Clear();
+            }
+            else if (c != '\r')
+            {
+                cell.Append(c);
+            }
+        }
+        if (quoted)
+        {
+            return null;
+        }
+        cells.Add(cell.ToString());
+        return cells;
+    }
+}
+
+/// <summary>Free text: every token that reads as an address, URL, e-mail address, hash or domain name.</summary>
+internal sealed class TextParser : LogParser
+{
+    private static readonly char[] Separators = [' ', '\t', '"', '\'', '<', '>', '(', ')', '[', ']', '{', '}', ',', ';', '=', '|'];
+
+    public override bool TryParse(string line, IFieldSink sink, out string? problem)
+    {
+        problem = null;
+        foreach (string raw in line.Split(Separators, StringSplitOptions.RemoveEmptyEntries))
+        {
+            string token = raw.TrimEnd('.', ':');
+            if (token.Length < 4)
+            {
+                continue;
+            }
+            if (IndicatorSource.Classify(token) is { } lookup)
+            {
+                LogFormats.Emit(sink, lookup.Kind, "text", token);
+            }
+            else if (token.Contains('#', StringComparison.Ordinal) || token.Count(c => c == ':') == 1)
+            {
+                // "192.0.2.1#53" (BIND) or "192.0.2.1:443": an address with a port.
+                string host = token.Split('#', ':')[0];
+                if (IpSet.TryParse(host, out _))
+                {
+                    sink.Value(IocKind.Address, "text", host);
+                }
+            }
+        }
+        return true;
+    }
+}

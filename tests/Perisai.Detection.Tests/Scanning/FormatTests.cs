@@ -1,0 +1,205 @@
+using System.IO.Compression;
+using System.Text;
+using Microsoft.Extensions.Time.Testing;
+using Perisai.Detection.Logs;
+using Perisai.Detection.Scanning;
+
+namespace Perisai.Detection.Tests.Scanning;
+
+/// <summary>
+/// Each log format, on logs written here with planted hits and near misses: 'a.evil.com' hits evil.com and
+/// 'notevil.com' does not; 10.1.2.3 hits 10.0.0.0/8 and 11.0.0.1 does not; an expired indicator's value never hits.
+/// </summary>
+public sealed class FormatTests
+{
+    private static (List<(long Line, string Indicator, string Value)> Hits, ScanSummary Summary) Scan(string content, string fileName = "log", LogFormat format = LogFormat.Auto, bool gzip = false)
+    {
+        string dir = Directory.CreateTempSubdirectory("perisai-scan-").FullName;
+        string path = Path.Combine(dir, fileName);
+        byte[] bytes = Encoding.UTF8.GetBytes(content);
+        if (gzip)
+        {
+            using var file = File.Create(path);
+            using var z = new GZipStream(file, CompressionLevel.Fastest);
+            z.Write(bytes);
+        }
+        else
+        {
+            File.WriteAllBytes(path, bytes);
+        }
+        var hits = new List<(long, string, string)>();
+        var scanner = new Scanner(Fixtures.Set(), new FakeTimeProvider(Fixtures.Now));
+        var summary = scanner.Scan([path], new ScanOptions { Format = format }, h => hits.Add((h.Line, h.Indicator.Id, h.Value)));
+        Directory.Delete(dir, recursive: true);
+        return (hits, summary);
+    }
+
+    private const string ZeekDns = """
+        #separator \x09
+        #set_separator	,
+        #empty_field	(empty)
+        #unset_field	-
+        #path	dns
+        #fields	ts	uid	id.orig_h	id.orig_p	id.resp_h	id.resp_p	proto	query	qtype_name	answers
+        #types	time	string	addr	port	addr	port	enum	string	string	vector[string]
+        1764417600.000000	C1	192.168.1.5	53000	10.1.2.3	53	udp	a.evil.com	A	203.0.113.7,cdn.notevil.com
+        1764417601.000000	C2	192.168.1.5	53001	11.0.0.1	53	udp	notevil.com	A	-
+        1764417602.000000	C3	192.168.1.6	53002	192.168.1.1	53	udp	expired.example	A	(empty)
+        1764417603.000000	C4	192.168.1.6	53003
+        """;
+
+    [Fact]
+    public void Zeek_Tsv_PlantedHitsOnly()
+    {
+        var (hits, summary) = Scan(ZeekDns);
+        Assert.Equal([(8L, Fixtures.TenSlash8, "10.1.2.3"), (8L, Fixtures.EvilDomain, "a.evil.com")], hits);
+        Assert.Equal(1, summary.Malformed);
+        var problem = Assert.Single(summary.Problems);
+        Assert.Equal((11L, "4 columns where #fields names 10"), (problem.Line, problem.Message));
+        Assert.Equal(11, summary.Lines);
+    }
+
+    [Fact]
+    public void Zeek_Gzip_ReadsTheSame()
+    {
+        var (hits, summary) = Scan(ZeekDns, "dns.log.gz", gzip: true);
+        Assert.Equal(2, hits.Count);
+        Assert.DoesNotContain(summary.Problems, p => p.Message.StartsWith("the gzip stream", StringComparison.Ordinal));
+        Assert.Equal(Encoding.UTF8.GetByteCount(ZeekDns), summary.Bytes);
+    }
+
+    [Fact]
+    public void Zeek_Json_HttpLogWithUrlAndAgent()
+    {
+        const string Log = """
+            {"ts":1764417600.5,"uid":"C1","id.orig_h":"10.9.9.9","id.orig_p":50000,"id.resp_h":"198.51.100.1","id.resp_p":80,"method":"GET","host":"bad.example","uri":"/payload.exe","user_agent":"EvilBot/1.0"}
+            {"ts":1764417601.5,"uid":"C2","id.orig_h":"11.9.9.9","id.orig_p":50001,"id.resp_h":"198.51.100.1","id.resp_p":80,"method":"GET","host":"good.example","uri":"/payload.exe","user_agent":"Mozilla/5.0"}
+            {"ts":1764417602.5,"uid":
+            """;
+        var (hits, summary) = Scan(Log);
+        Assert.Equal([(1L, Fixtures.TenSlash8, "10.9.9.9"), (1L, Fixtures.Agent, "EvilBot/1.0")], hits.Where(h => h.Line == 1 && h.Indicator != Fixtures.BadUrl).ToList());
+        Assert.Contains((1L, Fixtures.BadUrl, "http://bad.example/payload.exe"), hits);
+        Assert.DoesNotContain(hits, h => h.Line == 2);
+        Assert.Equal(1, summary.Malformed);
+    }
+
+    [Fact]
+    public void SuricataEve_DnsTlsHttpFileinfo()
+    {
+        const string Log = """
+            {"timestamp":"2026-11-29T10:00:00.000000+0000","event_type":"dns","src_ip":"192.168.1.5","dest_ip":"192.168.1.1","dns":{"type":"query","rrname":"x.evil.com","rrtype":"A"}}
+            {"timestamp":"2026-11-29T10:00:01.000000+0000","event_type":"dns","src_ip":"192.168.1.5","dest_ip":"192.168.1.1","dns":{"type":"query","rrname":"notevil.com","rrtype":"A"}}
+            {"timestamp":"2026-11-29T10:00:02.000000+0000","event_type":"tls","src_ip":"10.200.0.1","dest_ip":"2001:db8::bad","tls":{"sni":"example.org"}}
+            {"timestamp":"2026-11-29T10:00:03.000000+0000","event_type":"fileinfo","src_ip":"11.0.0.1","dest_ip":"192.168.1.9","fileinfo":{"filename":"a.exe","sha256":"ED01EBFBC9EB5BBEA545AF4D01BF5F1071661840480439C6E5BABE8E080E41AA"}}
+            {"timestamp":"2026-11-29T10:00:04.000000+0000","event_type":"http","src_ip":"192.168.1.9","dest_ip":"198.51.100.4","http":{"hostname":"bad.example","url":"/payload.exe","http_user_agent":"curl/8.0"}}
+            """;
+        var (hits, _) = Scan(Log);
+        Assert.Equal(
+            [(1L, Fixtures.EvilDomain, "x.evil.com"), (3L, Fixtures.TenSlash8, "10.200.0.1"), (3L, Fixtures.V6, "2001:db8::bad"), (4L, Fixtures.Hash, "ED01EBFBC9EB5BBEA545AF4D01BF5F1071661840480439C6E5BABE8E080E41AA"), (5L, Fixtures.BadUrl, "http://bad.example/payload.exe")],
+            hits);
+    }
+
+    [Fact]
+    public void Bind_QueryLog()
+    {
+        const string Log = """
+            29-Nov-2026 10:00:00.123 queries: info: client @0x7f3a1c0 192.168.1.5#53514 (a.evil.com): query: a.evil.com IN A +E(0) (192.168.1.1)
+            29-Nov-2026 10:00:01.123 queries: info: client @0x7f3a1c0 10.0.0.7#53515 (notevil.com): query: notevil.com IN A +E(0) (192.168.1.1)
+            29-Nov-2026 10:00:02.123 queries: info: client @0x7f3a1c0 192.168.1.5#53516 (expired.example): query: expired.example IN A + (192.168.1.1)
+            29-Nov-2026 10:00:03.123 queries: info: client garbage
+            """;
+        var (hits, summary) = Scan(Log);
+        Assert.Equal([(1L, Fixtures.EvilDomain, "a.evil.com"), (2L, Fixtures.TenSlash8, "10.0.0.7")], hits);
+        Assert.Equal(1, summary.Malformed);
+    }
+
+    [Fact]
+    public void Squid_AccessLog()
+    {
+        const string Log = """
+            1764417600.123    120 192.168.1.5 TCP_MISS/200 5120 GET http://bad.example/payload.exe - HIER_DIRECT/198.51.100.4 application/octet-stream
+            1764417601.123     80 10.1.1.1 TCP_TUNNEL/200 3000 CONNECT www.evil.com:443 - HIER_DIRECT/198.51.100.5 -
+            1764417602.123     80 11.0.0.1 TCP_MISS/200 3000 GET http://notevil.com/ - HIER_DIRECT/198.51.100.6 text/html
+            1764417603.123 short
+            """;
+        var (hits, summary) = Scan(Log);
+        Assert.Equal([(1L, Fixtures.BadUrl, "http://bad.example/payload.exe"), (2L, Fixtures.TenSlash8, "10.1.1.1"), (2L, Fixtures.EvilDomain, "www.evil.com")], hits);
+        Assert.Equal(1, summary.Malformed);
+    }
+
+    [Fact]
+    public void Csv_HeaderNamesTheColumns()
+    {
+        const string Log = """
+            timestamp,src_ip,domain,email,note
+            2026-11-29T10:00:00Z,192.168.1.5,mail.evil.com,"Phish <phish@evil.org>","quoted, with comma"
+            2026-11-29T10:00:01Z,11.0.0.1,notevil.com,someone@notevil.com,ok
+            2026-11-29T10:00:02Z,10.0.0.1,"unclosed
+            """;
+        var (hits, summary) = Scan(Log, "export.csv");
+        Assert.Equal([(2L, Fixtures.EvilDomain, "mail.evil.com"), (2L, Fixtures.Phish, "phish@evil.org")], hits);
+        Assert.Equal(1, summary.Malformed);
+    }
+
+    [Fact]
+    public void Jsonl_WithFieldMapping()
+    {
+        const string Log = """
+            {"when":"2026-11-29T10:00:00Z","peer":{"addr":"10.4.4.4"},"site":"b.evil.com"}
+            {"when":"2026-11-29T10:00:01Z","peer":{"addr":"11.4.4.4"},"site":"notevil.com"}
+            """;
+        string dir = Directory.CreateTempSubdirectory("perisai-scan-").FullName;
+        string path = Path.Combine(dir, "app.jsonl");
+        File.WriteAllText(path, Log);
+        var hits = new List<string>();
+        var summary = new Scanner(Fixtures.Set(), new FakeTimeProvider(Fixtures.Now)).Scan([dir],
+            new ScanOptions { Format = LogFormat.Jsonl, Fields = new Dictionary<string, Perisai.Detection.Indicators.IocKind> { ["peer.addr"] = Perisai.Detection.Indicators.IocKind.Address, ["site"] = Perisai.Detection.Indicators.IocKind.Domain } },
+            h => hits.Add($"{h.Line} {h.Indicator.Id} {h.Value}"));
+        Directory.Delete(dir, recursive: true);
+        Assert.Equal([$"1 {Fixtures.TenSlash8} 10.4.4.4", $"1 {Fixtures.EvilDomain} b.evil.com"], hits);
+        Assert.Equal(1, summary.Files);
+    }
+
+    [Fact]
+    public void Syslog_FreeText()
+    {
+        const string Log = """
+            Nov 29 10:00:00 fw1 kernel: DROP IN=eth0 SRC=10.3.3.3 DST=192.168.1.1 PROTO=TCP
+            Nov 29 10:00:01 mail postfix/smtpd[123]: connect from unknown[11.0.0.1] for phish@evil.org via relay.evil.com
+            Nov 29 10:00:02 web nginx: "GET http://bad.example/payload.exe HTTP/1.1" from notevil.com
+            """;
+        var (hits, _) = Scan(Log, "syslog", LogFormat.Syslog);
+        Assert.Equal(
+            [(1L, Fixtures.TenSlash8, "10.3.3.3"), (2L, Fixtures.Phish, "phish@evil.org"), (2L, Fixtures.EvilDomain, "relay.evil.com"), (3L, Fixtures.BadUrl, "http://bad.example/payload.exe")],
+            hits);
+    }
+
+    [Fact]
+    public void Gzip_Truncated_IsReportedWithTheOffsetAndTheScanGoesOn()
+    {
+        string dir = Directory.CreateTempSubdirectory("perisai-scan-").FullName;
+        var body = new StringBuilder(ZeekDns);
+        for (int i = 0; i < 20_000; i++)
+        {
+            body.Append(CultureInfoInvariant($"\n1764417604.{i:D6}\tC{i}\t192.168.{i % 250}.5\t53000\t10.1.2.3\t53\tudp\th{i}.evil.com\tA\t-"));
+        }
+        using (var ms = new MemoryStream())
+        {
+            using (var z = new GZipStream(ms, CompressionLevel.Fastest, leaveOpen: true))
+            {
+                z.Write(Encoding.UTF8.GetBytes(body.ToString()));
+            }
+            byte[] all = ms.ToArray();
+            File.WriteAllBytes(Path.Combine(dir, "a-truncated.log.gz"), all[..(all.Length / 2)]);
+        }
+        File.WriteAllText(Path.Combine(dir, "b-next.log"), ZeekDns);
+        var summary = new Scanner(Fixtures.Set(), new FakeTimeProvider(Fixtures.Now)).Scan([dir, Path.Combine(dir, "missing.log")], new ScanOptions(), _ => { });
+        Directory.Delete(dir, recursive: true);
+        Assert.Equal(2, summary.Files);
+        Assert.Contains(summary.Problems, p => p.File.EndsWith("a-truncated.log.gz", StringComparison.Ordinal) && p.Message.StartsWith("the gzip stream ends early, after ", StringComparison.Ordinal));
+        Assert.Contains(summary.Problems, p => p.File.EndsWith("missing.log", StringComparison.Ordinal) && p.Message.StartsWith("cannot be read: ", StringComparison.Ordinal));
+        Assert.True(summary.HitsByIndicator[Fixtures.EvilDomain] > 1000, "the truncated file's intact part was scanned");
+    }
+
+    private static string CultureInfoInvariant(FormattableString s) => s.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
