@@ -15,5 +15,6 @@ var root = new RootCommand("Perisai: a STIX 2.1 / TAXII 2.1 threat-intelligence 
     BundleCommands.Export(),
     BundleCommands.Validate(),
     PatternCommands.Pattern(),
+    ScanCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

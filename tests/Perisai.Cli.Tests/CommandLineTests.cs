@@ -18,6 +18,7 @@ public sealed class CommandLineTests
     [InlineData("collection", "grant")]
     [InlineData("pattern", "check")]
     [InlineData("pattern", "match")]
+    [InlineData("scan")]
     public async Task Help_EveryVerb_ShowsAnExample(params string[] verb)
     {
         var (exit, stdout, _) = await PerisaiProcess.RunAsync([.. verb, "--help"]);

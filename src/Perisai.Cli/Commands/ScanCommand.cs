@@ -1,0 +1,174 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Perisai.Detection.Indicators;
+using Perisai.Detection.Logs;
+using Perisai.Detection.Scanning;
+using Spectre.Console;
+
+namespace Perisai.Cli.Commands;
+
+/// <summary><c>perisai scan</c>: a member's own logs against shared indicators.</summary>
+internal static class ScanCommand
+{
+    private static readonly Dictionary<string, LogFormat> Formats = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["auto"] = LogFormat.Auto, ["zeek"] = LogFormat.Zeek, ["suricata-eve"] = LogFormat.SuricataEve, ["dns"] = LogFormat.Dns,
+        ["squid"] = LogFormat.Squid, ["csv"] = LogFormat.Csv, ["jsonl"] = LogFormat.Jsonl, ["syslog"] = LogFormat.Syslog,
+    };
+
+    private static readonly Dictionary<string, IocKind> Kinds = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["address"] = IocKind.Address, ["ip"] = IocKind.Address, ["domain"] = IocKind.Domain, ["url"] = IocKind.Url, ["email"] = IocKind.Email,
+        ["hash"] = IocKind.FileHash, ["cert"] = IocKind.CertificateFingerprint, ["ja3"] = IocKind.Ja3, ["user-agent"] = IocKind.UserAgent,
+    };
+
+    public static Command Create()
+    {
+        var logs = new Argument<string[]>("logs") { Description = "Log files or directories (recursively); - or nothing for standard input. Plain or gzip.", Arity = ArgumentArity.ZeroOrMore };
+        var indicators = new Option<FileInfo[]>("--indicators") { Description = "Indicator sources: STIX bundles, MISP events (JSON) or plain lists, one value per line.", Required = true, AllowMultipleArgumentsPerToken = true };
+        var format = new Option<string>("--format") { Description = "auto, zeek, suricata-eve, dns, squid, csv, jsonl or syslog.", DefaultValueFactory = _ => "auto" };
+        var fields = new Option<string[]>("--field") { Description = "NAME=KIND: a CSV column or dotted JSON key holding an address, domain, url, email, hash, cert, ja3 or user-agent." };
+        var allow = new Option<FileInfo?>("--allow") { Description = "More known-benign values, one per line, added to the built-in list (public resolvers, top domains)." };
+        var json = new Option<bool>("--json") { Description = "One JSON object per hit on standard output, the summary as JSON on standard error." };
+        var sightings = new Option<FileInfo?>("--sightings") { Description = "Write a STIX bundle with one sighting per indicator hit." };
+        var identity = new Option<string?>("--identity") { Description = "The scanning organization's STIX identity id, for where_sighted_refs (required with --sightings)." };
+        var command = new Command("scan", """
+            Scan logs for shared indicators. Zeek (TSV or JSON), Suricata EVE, BIND query logs, Squid access logs,
+            CSV, JSON lines and free text are recognized from their first line, or named with --format. Domains match
+            their subdomains, addresses the blocks that contain them, URLs after RFC 3986 normalization. Revoked,
+            expired and allow-listed indicators do not alert. Hits are printed one per line (values defanged), or as JSON
+            lines with --json; a summary follows on standard error. A malformed line is counted and skipped; an
+            unreadable file is reported and the scan goes on. Exit code 0 when something was found, 1 when nothing was,
+            2 when no indicator could be used.
+
+            Examples:
+              perisai scan /var/log/zeek/current --indicators asean-intel.json
+              zcat dns.log.gz | perisai scan - --indicators blocklist.txt --json
+              perisai scan proxy.csv --format csv --field dest=domain --indicators event.json --sightings out.json --identity identity--…
+            """)
+        { logs, indicators, format, fields, allow, json, sightings, identity };
+        command.SetAction((p, ct) => Task.FromResult(Run(p, logs, indicators, format, fields, allow, json, sightings, identity, ct)));
+        return command;
+    }
+
+    private static int Run(ParseResult p, Argument<string[]> logs, Option<FileInfo[]> indicatorsOption, Option<string> formatOption,
+        Option<string[]> fieldsOption, Option<FileInfo?> allowOption, Option<bool> jsonOption, Option<FileInfo?> sightingsOption, Option<string?> identityOption, CancellationToken ct)
+    {
+        if (!Formats.TryGetValue(p.GetValue(formatOption)!, out var format))
+        {
+            return Output.Fail("scan", $"unknown format '{p.GetValue(formatOption)}'; one of {string.Join(", ", Formats.Keys)}.");
+        }
+        var fields = new Dictionary<string, IocKind>(StringComparer.Ordinal);
+        foreach (string f in p.GetValue(fieldsOption) ?? [])
+        {
+            int eq = f.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0 || !Kinds.TryGetValue(f[(eq + 1)..], out var kind))
+            {
+                return Output.Fail("scan", $"--field {f}: write NAME=KIND, KIND one of {string.Join(", ", Kinds.Keys)}.");
+            }
+            fields[f[..eq]] = kind;
+        }
+        var sightingsFile = p.GetValue(sightingsOption);
+        string? identity = p.GetValue(identityOption);
+        if (sightingsFile is not null && (identity is null || !identity.StartsWith("identity--", StringComparison.Ordinal)))
+        {
+            return Output.Fail("scan", "--sightings needs --identity identity--… (the scanning organization, for where_sighted_refs).");
+        }
+
+        var problems = new List<IndicatorProblem>();
+        var loaded = new List<DetectionIndicator>();
+        foreach (var file in p.GetValue(indicatorsOption)!)
+        {
+            try
+            {
+                loaded.AddRange(IndicatorSource.Read(file.Name, File.ReadAllText(file.FullName), problems));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                problems.Add(new IndicatorProblem(file.Name, "$", $"cannot be read: {e.Message}"));
+            }
+        }
+        foreach (var problem in problems)
+        {
+            Console.Error.WriteLine($"perisai scan: {problem}");
+        }
+        var allowFile = p.GetValue(allowOption);
+        var allow = allowFile is null ? AllowList.Default : AllowList.WithExtra(File.ReadAllLines(allowFile.FullName));
+        var set = IndicatorSet.Build(loaded, TimeProvider.System.GetUtcNow(), allow);
+        if (set.Stats.Lookups == 0)
+        {
+            Console.Error.WriteLine($"perisai scan: no usable indicator ({set.Stats.Loaded} loaded, {set.Stats.Inactive} revoked or not valid now, {set.Stats.NeedEngine} needing the pattern engine, {set.Stats.Suppressed} allow-listed).");
+            return 2;
+        }
+
+        bool asJson = p.GetValue(jsonOption);
+        var aggregator = new SightingAggregator();
+        using var stdout = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = false };
+        var scanner = new Scanner(set, TimeProvider.System);
+        string[] paths = p.GetValue(logs) is { Length: > 0 } given ? given : ["-"];
+        var summary = scanner.Scan(paths, new ScanOptions { Format = format, Fields = fields }, hit =>
+        {
+            aggregator.Add(hit);
+            stdout.WriteLine(asJson ? HitJson(hit) : HitText(hit));
+        }, ct: ct);
+        stdout.Flush();
+
+        if (sightingsFile is not null)
+        {
+            File.WriteAllText(sightingsFile.FullName, aggregator.ToBundle(identity!, TimeProvider.System.GetUtcNow(), Guid.NewGuid));
+        }
+        foreach (var problem in summary.Problems)
+        {
+            Console.Error.WriteLine($"perisai scan: {problem}");
+        }
+        WriteSummary(set, summary, asJson);
+        return summary.Hits > 0 ? 0 : 1;
+    }
+
+    private static string HitJson(Hit h) => JsonSerializer.Serialize(new Dictionary<string, object?>
+    {
+        ["file"] = h.File, ["line"] = h.Line, ["field"] = h.Field, ["kind"] = KindName(h.Kind), ["value"] = h.Value,
+        ["indicator"] = h.Indicator.Id, ["name"] = h.Indicator.Name, ["time"] = h.Time.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+    });
+
+    private static string HitText(Hit h) =>
+        $"{h.File}:{h.Line}  {h.Field}  {Defang(h.Value)}  {h.Indicator.Id}{(h.Indicator.Name is { } n ? "  " + n : "")}";
+
+    private static string KindName(IocKind kind) => Kinds.First(kv => kv.Value == kind).Key;
+
+    /// <summary>Network values as analysts write them in reports: not clickable, not resolvable by accident.</summary>
+    internal static string Defang(string value) => value
+        .Replace("http", "hxxp", StringComparison.OrdinalIgnoreCase)
+        .Replace(".", "[.]", StringComparison.Ordinal)
+        .Replace("@", "[@]", StringComparison.Ordinal);
+
+    private static void WriteSummary(IndicatorSet set, ScanSummary s, bool asJson)
+    {
+        double seconds = Math.Max(s.Elapsed.TotalSeconds, 1e-6);
+        if (asJson)
+        {
+            Console.Error.WriteLine(JsonSerializer.Serialize(new
+            {
+                files = s.Files, lines = s.Lines, bytes = s.Bytes, malformed = s.Malformed, hits = s.Hits,
+                elapsed_seconds = Math.Round(s.Elapsed.TotalSeconds, 3), mb_per_s = Math.Round(s.Bytes / seconds / 1e6, 1),
+                indicators = set.Stats, hits_by_indicator = s.HitsByIndicator,
+            }, Output.JsonOptions));
+            return;
+        }
+        var err = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("Files", "Lines", "Bytes", "Malformed", "Hits", "Elapsed", "MB/s");
+        table.AddRow($"{s.Files:N0}", $"{s.Lines:N0}", $"{s.Bytes:N0}", $"{s.Malformed:N0}", $"{s.Hits:N0}", $"{s.Elapsed.TotalSeconds:F2} s", $"{s.Bytes / seconds / 1e6:F1}");
+        err.Write(table);
+        if (s.HitsByIndicator.Count > 0)
+        {
+            var byIndicator = new Table().Border(TableBorder.Rounded).AddColumns("Indicator", "Name", "Hits");
+            foreach (var (id, count) in s.HitsByIndicator.OrderByDescending(kv => kv.Value))
+            {
+                byIndicator.AddRow(Markup.Escape(id), Markup.Escape(set.Indicators.First(i => i.Id == id).Name ?? ""), $"{count:N0}");
+            }
+            err.Write(byIndicator);
+        }
+        Console.Error.WriteLine($"Indicators: {set.Stats.Loaded:N0} loaded, {set.Stats.Active:N0} active, {set.Stats.NeedEngine:N0} not scanned (need the pattern engine), {set.Stats.Suppressed:N0} values allow-listed.");
+    }
+}
