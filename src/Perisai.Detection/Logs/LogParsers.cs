@@ -31,6 +31,12 @@ public interface IFieldSink
 {
     /// <summary>A value of <paramref name="kind"/> in the field <paramref name="field"/>.</summary>
     void Value(IocKind kind, string field, string value);
+
+    /// <summary>Whether an indicator looks for any value of this kind at all.</summary>
+    bool Wants(IocKind kind);
+
+    /// <summary>Whether some indicator would match <paramref name="value"/> as a <paramref name="kind"/> (a prefilter: no hit is recorded).</summary>
+    bool Probe(IocKind kind, ReadOnlySpan<char> value);
 }
 
 /// <summary>
@@ -44,6 +50,13 @@ public abstract class LogParser
 
     /// <summary>Parses <paramref name="line"/>; false with a reason when it is not a line of the format.</summary>
     public abstract bool TryParse(string line, IFieldSink sink, out string? problem);
+
+    /// <summary>
+    /// Parses a line of UTF-8. By default decoded and handed to <see cref="TryParse(string, IFieldSink, out string?)"/>;
+    /// a format with a faster way (Zeek TSV) overrides it.
+    /// </summary>
+    public virtual bool TryParse(ReadOnlySpan<byte> line, IFieldSink sink, out string? problem) =>
+        TryParse(System.Text.Encoding.UTF8.GetString(line), sink, out problem);
 
     /// <summary>A parser for <paramref name="format"/>, with field names mapped by <paramref name="fields"/> on top of the built-in names.</summary>
     public static LogParser Create(LogFormat format, IReadOnlyDictionary<string, IocKind>? fields = null) => format switch
@@ -159,6 +172,77 @@ internal sealed class ZeekParser(IReadOnlyDictionary<string, IocKind>? extra) : 
     private int _ts = -1, _host = -1, _uri = -1;
     private char _separator = '\t';
     private string _set = ",";
+    private (int Column, IocKind Kind)[] _probes = [];
+    private bool _slowOnly;
+
+    /// <summary>
+    /// The line-rate path for data lines: no decoding, no allocation. It only asks whether any column's value could
+    /// hit; a line that could (rare) is parsed again by the string path, which records the hits exactly as for any
+    /// other format, so the fast path is a prefilter that never decides on its own.
+    /// </summary>
+    public override bool TryParse(ReadOnlySpan<byte> line, IFieldSink sink, out string? problem)
+    {
+        if (_fields is null || line.IsEmpty || line[0] is (byte)'#' or (byte)'{' || _slowOnly || _separator > 0x7F || _set.Length != 1 || _set[0] > 0x7F)
+        {
+            return base.TryParse(line, sink, out problem);
+        }
+        byte sep = (byte)_separator;
+        if (line.Count(sep) + 1 != _fields.Length)
+        {
+            return base.TryParse(line, sink, out problem); // the string path words the error
+        }
+        problem = null;
+        Span<char> chars = stackalloc char[512];
+        int column = 0, start = 0;
+        foreach (var (target, kind) in _probes)
+        {
+            if (!sink.Wants(kind) && !(kind == IocKind.Domain && sink.Wants(IocKind.Address)))
+            {
+                continue;
+            }
+            while (column < target)
+            {
+                start += line[start..].IndexOf(sep) + 1;
+                column++;
+            }
+            int end = line[start..].IndexOf(sep);
+            var cell = end < 0 ? line[start..] : line.Slice(start, end);
+            if (cell.SequenceEqual("-"u8) || cell.SequenceEqual("(empty)"u8) || cell.IsEmpty)
+            {
+                continue;
+            }
+            foreach (var range in cell.Split((byte)_set[0]))
+            {
+                var value = cell[range];
+                if (value.Length > chars.Length || !System.Text.Ascii.IsValid(value))
+                {
+                    return base.TryParse(line, sink, out problem);
+                }
+                var text = chars[..value.Length];
+                System.Text.Ascii.ToUtf16(value, text, out _);
+                if (Probe(sink, kind, text))
+                {
+                    return base.TryParse(line, sink, out problem);
+                }
+            }
+        }
+        return true;
+    }
+
+    /// <summary>The same reading of a value as <see cref="LogFormats.Emit"/>, as a yes-or-no question.</summary>
+    private static bool Probe(IFieldSink sink, IocKind kind, ReadOnlySpan<char> text)
+    {
+        if (kind != IocKind.Domain)
+        {
+            return sink.Probe(kind, text);
+        }
+        if (sink.Probe(IocKind.Domain, text) || sink.Probe(IocKind.Address, text.Trim("[]")))
+        {
+            return true;
+        }
+        int colon = text.LastIndexOf(':');
+        return colon > 0 && (sink.Probe(IocKind.Domain, text[..colon]) || sink.Probe(IocKind.Address, text[..colon].Trim("[]")));
+    }
 
     public override bool TryParse(string line, IFieldSink sink, out string? problem)
     {
@@ -223,6 +307,10 @@ internal sealed class ZeekParser(IReadOnlyDictionary<string, IocKind>? extra) : 
             _ts = Array.IndexOf(_fields, "ts");
             _host = Array.IndexOf(_fields, "host");
             _uri = Array.IndexOf(_fields, "uri");
+            _probes = [.. _kinds.Select((k, i) => (i, k)).Where(p => p.k is not null).Select(p => (p.i, p.k!.Value))];
+            // E-mail fields may be written "Name <addr>", and http.log's URL is composed from two columns: those lines
+            // take the string path, whose reading of them the prefilter would have to repeat.
+            _slowOnly = _kinds.Contains(IocKind.Email) || (_host >= 0 && _uri >= 0);
         }
     }
 }

@@ -132,14 +132,15 @@ public sealed class Scanner(IndicatorSet indicators, TimeProvider time)
         var buffered = new BufferedStream(raw, 1 << 16);
         bool gzip = IsGzip(buffered);
         using var counted = new CountingStream(gzip ? new GZipStream(buffered, CompressionMode.Decompress) : buffered);
-        using var reader = new StreamReader(counted, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        var reader = new LineReader(counted);
         var sink = new Sink(indicators, name, onHit, summary, time);
         LogParser? parser = options.Format == LogFormat.Auto ? null : LogParser.Create(options.Format, options.Fields);
         long lineNumber = 0;
         try
         {
-            for (string? line = reader.ReadLine(); line is not null; line = reader.ReadLine())
+            while (reader.MoveNext())
             {
+                var line = reader.Current;
                 lineNumber++;
                 if ((lineNumber & 0xFFF) == 0)
                 {
@@ -150,7 +151,7 @@ public sealed class Scanner(IndicatorSet indicators, TimeProvider time)
                 {
                     continue;
                 }
-                parser ??= LogParser.Create(LogFormats.Detect(line, name), options.Fields);
+                parser ??= LogParser.Create(LogFormats.Detect(Encoding.UTF8.GetString(line), name), options.Fields);
                 sink.Line = lineNumber;
                 sink.Parser = parser;
                 if (!parser.TryParse(line, sink, out string? problem))
@@ -224,6 +225,19 @@ public sealed class Scanner(IndicatorSet indicators, TimeProvider time)
         public long Line { get; set; }
 
         public LogParser? Parser { get; set; }
+
+        public bool Wants(IocKind kind) => _wanted[(int)kind];
+
+        public bool Probe(IocKind kind, ReadOnlySpan<char> value)
+        {
+            if (!_wanted[(int)kind])
+            {
+                return false;
+            }
+            _hits.Clear();
+            set.Match(kind, value, _hits);
+            return _hits.Count > 0;
+        }
 
         public void Value(IocKind kind, string field, string value)
         {
