@@ -203,3 +203,59 @@ public sealed class FormatTests
 
     private static string CultureInfoInvariant(FormattableString s) => s.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
+
+/// <summary>The Zeek prefilter against an independent expectation on a large generated log.</summary>
+public sealed class ZeekPrefilterTests
+{
+    [Fact]
+    public void Zeek_ManyLines_HitsExactlyThePlantedOnes()
+    {
+        var rng = new Random(7);
+        var sb = new StringBuilder("#separator \\x09\n#set_separator\t,\n#fields\tts\tuid\tid.orig_h\tid.resp_h\tquery\tanswers\n");
+        var expected = new List<(long, string)>();
+        for (int i = 0; i < 20_000; i++)
+        {
+            long line = i + 4;
+            string query, orig = $"192.168.{rng.Next(256)}.{rng.Next(256)}";
+            switch (rng.Next(50))
+            {
+                case 0:
+                    query = $"h{i}.evil.com";
+                    expected.Add((line, Fixtures.EvilDomain));
+                    break;
+                case 1:
+                    query = $"h{i}.notevil.com";
+                    break;
+                case 2:
+                    query = $"EVIL.COM:53";
+                    expected.Add((line, Fixtures.EvilDomain));
+                    break;
+                case 3:
+                    query = "x.example";
+                    orig = $"10.{rng.Next(256)}.0.1";
+                    expected.Add((line, Fixtures.TenSlash8));
+                    break;
+                case 4:
+                    query = "y.example";
+                    orig = $"11.{rng.Next(256)}.0.1";
+                    break;
+                case 5:
+                    query = "10.1.1.1";
+                    expected.Add((line, Fixtures.TenSlash8));
+                    break;
+                default:
+                    query = $"host{rng.Next(1000)}.site{rng.Next(1000)}.example";
+                    break;
+            }
+            sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"1764417600.{i:D6}\tC{i}\t{orig}\t192.168.0.53\t{query}\t-\n");
+        }
+        string dir = Directory.CreateTempSubdirectory("perisai-scan-").FullName;
+        string path = Path.Combine(dir, "dns.log");
+        File.WriteAllText(path, sb.ToString());
+        var hits = new List<(long, string)>();
+        new Scanner(Fixtures.Set(), new FakeTimeProvider(Fixtures.Now)).Scan([path], new ScanOptions(), h => hits.Add((h.Line, h.Indicator.Id)));
+        Directory.Delete(dir, recursive: true);
+        Assert.True(expected.Count > 1000);
+        Assert.Equal(expected, hits);
+    }
+}
