@@ -83,7 +83,8 @@ internal static class ScanCommand
         {
             try
             {
-                loaded.AddRange(IndicatorSource.Read(file.Name, File.ReadAllText(file.FullName), problems));
+                using var stream = file.OpenRead();
+                loaded.AddRange(IndicatorSource.Read(file.Name, stream, problems));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -130,12 +131,12 @@ internal static class ScanCommand
 
     private static string HitJson(Hit h) => JsonSerializer.Serialize(new Dictionary<string, object?>
     {
-        ["file"] = h.File, ["line"] = h.Line, ["field"] = h.Field, ["kind"] = KindName(h.Kind), ["value"] = h.Value,
+        ["file"] = h.File, ["line"] = h.Line, ["field"] = h.Field, ["kind"] = KindName(h.Kind), ["value"] = h.Value, ["listed"] = h.Listed,
         ["indicator"] = h.Indicator.Id, ["name"] = h.Indicator.Name, ["time"] = h.Time.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
     });
 
     private static string HitText(Hit h) =>
-        $"{h.File}:{h.Line}  {h.Field}  {Defang(h.Value)}  {h.Indicator.Id}{(h.Indicator.Name is { } n ? "  " + n : "")}";
+        $"{h.File}:{h.Line}  {h.Field}  {Defang(h.Value)}  {h.Indicator.Id}{(h.Listed != h.Value ? "  (" + Defang(h.Listed) + ")" : "")}{(h.Indicator.Name is { } n ? "  " + n : "")}";
 
     private static string KindName(IocKind kind) => Kinds.First(kv => kv.Value == kind).Key;
 

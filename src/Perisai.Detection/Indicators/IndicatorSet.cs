@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using Perisai.Patterning;
 
 namespace Perisai.Detection.Indicators;
@@ -20,23 +19,28 @@ public sealed record IndicatorSetStats(int Loaded, int Active, int Inactive, int
 public sealed class IndicatorSet
 {
     private readonly DetectionIndicator[] _indicators;
-    private readonly FrozenDictionary<string, int[]> _domains;
-    private readonly FrozenDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _domainSpans;
-    private readonly FrozenDictionary<(IocKind, string), int[]> _exact;
-    private readonly (int Prefix, FrozenDictionary<uint, int[]> ByNetwork)[] _v4;
-    private readonly (int Prefix, FrozenDictionary<UInt128, int[]> ByNetwork)[] _v6;
+    private readonly ValueTable<string> _domains;
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _domainSpans;
+    private readonly ValueTable<(IocKind, string)> _exact;
+    private readonly (int Prefix, ValueTable<uint> ByNetwork)[] _v4;
+    private readonly (int Prefix, ValueTable<UInt128> ByNetwork)[] _v6;
+    private readonly bool[] _kinds = new bool[Enum.GetValues<IocKind>().Length];
 
-    private IndicatorSet(DetectionIndicator[] indicators, Dictionary<string, List<int>> domains, Dictionary<(IocKind, string), List<int>> exact,
-        Dictionary<(bool V6, int Prefix, UInt128 Start), List<int>> networks, IndicatorSetStats stats)
+    private IndicatorSet(DetectionIndicator[] indicators, ValueTable<string> domains, ValueTable<(IocKind, string)> exact,
+        Dictionary<(bool V6, int Prefix), ValueTable<UInt128>> networks, IndicatorSetStats stats)
     {
         _indicators = indicators;
-        _domains = domains.ToFrozenDictionary(kv => kv.Key, kv => kv.Value.Distinct().ToArray(), StringComparer.Ordinal);
-        _domainSpans = _domains.GetAlternateLookup<ReadOnlySpan<char>>();
-        _exact = exact.ToFrozenDictionary(kv => kv.Key, kv => kv.Value.Distinct().ToArray());
-        _v4 = [.. networks.Where(kv => !kv.Key.V6).GroupBy(kv => kv.Key.Prefix).OrderByDescending(g => g.Key)
-            .Select(g => (g.Key, g.ToFrozenDictionary(kv => (uint)kv.Key.Start, kv => kv.Value.Distinct().ToArray())))];
-        _v6 = [.. networks.Where(kv => kv.Key.V6).GroupBy(kv => kv.Key.Prefix).OrderByDescending(g => g.Key)
-            .Select(g => (g.Key, g.ToFrozenDictionary(kv => kv.Key.Start, kv => kv.Value.Distinct().ToArray())))];
+        _domains = domains;
+        _domainSpans = domains.Map.GetAlternateLookup<ReadOnlySpan<char>>();
+        _exact = exact;
+        _v4 = [.. networks.Where(kv => !kv.Key.V6).OrderByDescending(kv => kv.Key.Prefix).Select(kv => (kv.Key.Prefix, kv.Value.Convert(k => (uint)k)))];
+        _v6 = [.. networks.Where(kv => kv.Key.V6).OrderByDescending(kv => kv.Key.Prefix).Select(kv => (kv.Key.Prefix, kv.Value))];
+        _kinds[(int)IocKind.Domain] = domains.Map.Count > 0;
+        _kinds[(int)IocKind.Address] = _v4.Length > 0 || _v6.Length > 0;
+        foreach (var (kind, _) in exact.Map.Keys)
+        {
+            _kinds[(int)kind] = true;
+        }
         Stats = stats;
     }
 
@@ -47,12 +51,7 @@ public sealed class IndicatorSet
     public IReadOnlyList<DetectionIndicator> Indicators => _indicators;
 
     /// <summary>Whether any lookup of this kind exists (a reader can skip fields of kinds nobody looks for).</summary>
-    public bool Wants(IocKind kind) => kind switch
-    {
-        IocKind.Domain => _domains.Count > 0,
-        IocKind.Address => _v4.Length > 0 || _v6.Length > 0,
-        _ => _exact.Keys.Any(k => k.Item1 == kind),
-    };
+    public bool Wants(IocKind kind) => _kinds[(int)kind];
 
     /// <summary>
     /// Compiles the indicators active at <paramref name="now"/>. A lookup whose value <paramref name="allow"/> lists is
@@ -63,9 +62,9 @@ public sealed class IndicatorSet
         ArgumentNullException.ThrowIfNull(indicators);
         allow ??= AllowList.Default;
         var all = indicators.ToArray();
-        var domains = new Dictionary<string, List<int>>(StringComparer.Ordinal);
-        var exact = new Dictionary<(IocKind, string), List<int>>();
-        var networks = new Dictionary<(bool, int, UInt128), List<int>>();
+        var domains = new ValueTable<string>(StringComparer.Ordinal);
+        var exact = new ValueTable<(IocKind, string)>(null);
+        var networks = new Dictionary<(bool, int), ValueTable<UInt128>>();
         int active = 0, inactive = 0, engine = 0, suppressed = 0;
         for (int i = 0; i < all.Length; i++)
         {
@@ -91,39 +90,38 @@ public sealed class IndicatorSet
                 switch (lookup.Kind)
                 {
                     case IocKind.Domain:
-                        Add(domains, lookup.Value, i);
+                        domains.Add(lookup.Value, i);
                         break;
                     case IocKind.Address:
-                        var set = AddressKey.Parse(lookup.Value);
-                        Add(networks, (set.IsV6, set.Prefix, set.Start), i);
+                        var (v6, prefix, start) = AddressKey.Parse(lookup.Value);
+                        if (!networks.TryGetValue((v6, prefix), out var table))
+                        {
+                            networks[(v6, prefix)] = table = new ValueTable<UInt128>(null);
+                        }
+                        table.Add(start, i);
                         break;
                     default:
-                        Add(exact, (lookup.Kind, lookup.Value), i);
+                        exact.Add((lookup.Kind, lookup.Value), i);
                         break;
                 }
             }
         }
-        var stats = new IndicatorSetStats(all.Length, active, inactive, engine, domains.Count + exact.Count + networks.Count, suppressed);
+        var stats = new IndicatorSetStats(all.Length, active, inactive, engine, domains.Map.Count + exact.Map.Count + networks.Values.Sum(t => t.Map.Count), suppressed);
         return new IndicatorSet(all, domains, exact, networks, stats);
     }
 
-    private static void Add<TKey>(Dictionary<TKey, List<int>> d, TKey key, int i) where TKey : notnull
-    {
-        if (!d.TryGetValue(key, out var list))
-        {
-            d[key] = list = [];
-        }
-        list.Add(i);
-    }
-
     /// <summary>
-    /// The indicators a log value hits. Domains match themselves and every parent ('a.evil.com' hits 'evil.com', but
-    /// 'notevil.com' does not); addresses match the blocks that contain them. <paramref name="value"/> is the raw log
-    /// text, normalized here.
+    /// The indicators a log value hits, each with the listed value it hit (a domain's parent, the block of an address).
+    /// Domains match themselves and every parent ('a.evil.com' hits 'evil.com', but 'notevil.com' does not);
+    /// addresses match the blocks that contain them. <paramref name="value"/> is the raw log text, normalized here.
     /// </summary>
-    public void Match(IocKind kind, ReadOnlySpan<char> value, List<int> hits)
+    public void Match(IocKind kind, ReadOnlySpan<char> value, List<IndicatorHit> hits)
     {
         ArgumentNullException.ThrowIfNull(hits);
+        if (!_kinds[(int)kind])
+        {
+            return;
+        }
         switch (kind)
         {
             case IocKind.Domain:
@@ -133,17 +131,17 @@ public sealed class IndicatorSet
                 MatchAddress(value, hits);
                 break;
             default:
-                if (_exact.Count > 0 && IocNormalizer.Normalize(kind, value.ToString()) is { } canonical && _exact.TryGetValue((kind, canonical), out var list))
+                if (IocNormalizer.Normalize(kind, value.ToString()) is { } canonical && _exact.Map.TryGetValue((kind, canonical), out int slot))
                 {
-                    hits.AddRange(list);
+                    _exact.AddHits(slot, canonical, hits);
                 }
                 break;
         }
     }
 
-    private void MatchDomain(ReadOnlySpan<char> value, List<int> hits)
+    private void MatchDomain(ReadOnlySpan<char> value, List<IndicatorHit> hits)
     {
-        if (_domains.Count == 0 || value.Length is 0 or > 253)
+        if (value.Length is 0 or > 253)
         {
             return;
         }
@@ -165,9 +163,9 @@ public sealed class IndicatorSet
         }
         while (true)
         {
-            if (_domainSpans.TryGetValue(name, out var list))
+            if (_domainSpans.TryGetValue(name, out string? listed, out int slot))
             {
-                hits.AddRange(list);
+                _domains.AddHits(slot, listed, hits);
             }
             int dot = name.IndexOf('.');
             if (dot < 0)
@@ -178,12 +176,8 @@ public sealed class IndicatorSet
         }
     }
 
-    private void MatchAddress(ReadOnlySpan<char> value, List<int> hits)
+    private void MatchAddress(ReadOnlySpan<char> value, List<IndicatorHit> hits)
     {
-        if (_v4.Length == 0 && _v6.Length == 0)
-        {
-            return;
-        }
         if (!IpSet.TryParse(value, out var set))
         {
             return;
@@ -191,21 +185,24 @@ public sealed class IndicatorSet
         if (!set.IsV6)
         {
             uint a = (uint)set.Start;
-            foreach (var (prefix, byNetwork) in _v4)
+            foreach (var (prefix, table) in _v4)
             {
-                if (prefix <= set.Prefix && byNetwork.TryGetValue(prefix == 0 ? 0 : a & (uint.MaxValue << (32 - prefix)), out var list))
+                uint network = prefix == 0 ? 0 : a & (uint.MaxValue << (32 - prefix));
+                if (prefix <= set.Prefix && table.Map.TryGetValue(network, out int slot))
                 {
-                    hits.AddRange(list);
+                    table.AddHits(slot, $"{network >> 24}.{(network >> 16) & 0xFF}.{(network >> 8) & 0xFF}.{network & 0xFF}/{prefix}", hits);
                 }
             }
             return;
         }
-        foreach (var (prefix, byNetwork) in _v6)
+        Span<byte> bytes = stackalloc byte[16];
+        foreach (var (prefix, table) in _v6)
         {
             var mask = prefix == 0 ? UInt128.Zero : UInt128.MaxValue << (128 - prefix);
-            if (prefix <= set.Prefix && byNetwork.TryGetValue(set.Start & mask, out var list))
+            if (prefix <= set.Prefix && table.Map.TryGetValue(set.Start & mask, out int slot))
             {
-                hits.AddRange(list);
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt128BigEndian(bytes, set.Start & mask);
+                table.AddHits(slot, $"{new System.Net.IPAddress(bytes)}/{prefix}", hits);
             }
         }
     }
@@ -220,7 +217,75 @@ public sealed class IndicatorSet
                 UInt128.Parse(key.AsSpan(1, slash - 1), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture));
         }
     }
+
+    /// <summary>
+    /// Values to indicators, compact for the common case: a value listed by one indicator stores that indicator's
+    /// index itself; only values listed by several point (as a negative number) into a shared list. A million list
+    /// entries then cost one dictionary entry each rather than a dictionary entry and a list.
+    /// </summary>
+    private sealed class ValueTable<TKey>(IEqualityComparer<TKey>? comparer) where TKey : notnull
+    {
+        private readonly List<List<int>> _shared = [];
+
+        public Dictionary<TKey, int> Map { get; private init; } = new(comparer);
+
+        public void Add(TKey key, int indicator)
+        {
+            ref int slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(Map, key, out bool exists);
+            if (!exists)
+            {
+                slot = indicator;
+            }
+            else if (slot >= 0 && slot != indicator)
+            {
+                _shared.Add([slot, indicator]);
+                slot = -_shared.Count;
+            }
+            else if (slot < 0 && !_shared[-slot - 1].Contains(indicator))
+            {
+                _shared[-slot - 1].Add(indicator);
+            }
+        }
+
+        public void AddHits(int slot, string listed, List<IndicatorHit> hits)
+        {
+            if (slot >= 0)
+            {
+                hits.Add(new IndicatorHit(slot, listed));
+                return;
+            }
+            foreach (int i in _shared[-slot - 1])
+            {
+                hits.Add(new IndicatorHit(i, listed));
+            }
+        }
+
+        public ValueTable<TOther> Convert<TOther>(Func<TKey, TOther> key) where TOther : notnull
+        {
+            var other = new ValueTable<TOther>(null);
+            foreach (var (k, slot) in Map)
+            {
+                if (slot >= 0)
+                {
+                    other.Add(key(k), slot);
+                }
+                else
+                {
+                    foreach (int i in _shared[-slot - 1])
+                    {
+                        other.Add(key(k), i);
+                    }
+                }
+            }
+            return other;
+        }
+    }
 }
+
+/// <summary>An indicator a value hit, and the listed value it hit (the parent domain, the address block).</summary>
+/// <param name="Indicator">Index into <see cref="IndicatorSet.Indicators"/>.</param>
+/// <param name="Listed">The indicator's value that matched, in canonical form.</param>
+public readonly record struct IndicatorHit(int Indicator, string Listed);
 
 /// <summary>
 /// Known-benign values that must not alert unless an indicator is forced: public DNS resolvers and the most visited

@@ -82,7 +82,11 @@ public static class IocNormalizer
                 return null;
             }
         }
-        return value.Contains('.', StringComparison.Ordinal) ? value.ToLowerInvariant() : null;
+        if (!value.Contains('.', StringComparison.Ordinal))
+        {
+            return null;
+        }
+        return value.AsSpan().IndexOfAnyInRange('A', 'Z') < 0 ? value : value.ToLowerInvariant();
     }
 
     /// <summary>

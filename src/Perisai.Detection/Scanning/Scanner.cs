@@ -12,9 +12,10 @@ namespace Perisai.Detection.Scanning;
 /// <param name="Field">The field the value was in.</param>
 /// <param name="Kind">What kind of value.</param>
 /// <param name="Value">The value as the log wrote it.</param>
+/// <param name="Listed">The indicator's value it matched, in canonical form (a parent domain, an address block).</param>
 /// <param name="Indicator">The indicator it matched.</param>
 /// <param name="Time">The event's time when the line has one, else the time of the scan.</param>
-public sealed record Hit(string File, long Line, string Field, IocKind Kind, string Value, DetectionIndicator Indicator, DateTimeOffset Time);
+public sealed record Hit(string File, long Line, string Field, IocKind Kind, string Value, string Listed, DetectionIndicator Indicator, DateTimeOffset Time);
 
 /// <summary>Something in a log that was not scanned, and where.</summary>
 /// <param name="File">The log.</param>
@@ -219,7 +220,7 @@ public sealed class Scanner(IndicatorSet indicators, TimeProvider time)
 
     private sealed class Sink(IndicatorSet set, string file, Action<Hit> onHit, ScanSummary summary, TimeProvider time) : IFieldSink
     {
-        private readonly List<int> _hits = [];
+        private readonly List<IndicatorHit> _hits = [];
         private readonly bool[] _wanted = [.. Enum.GetValues<IocKind>().Select(set.Wants)];
 
         public long Line { get; set; }
@@ -247,10 +248,10 @@ public sealed class Scanner(IndicatorSet indicators, TimeProvider time)
             }
             _hits.Clear();
             set.Match(kind, value, _hits);
-            foreach (int i in _hits.Distinct())
+            foreach (var (i, listed) in _hits.DistinctBy(h => h.Indicator))
             {
                 var indicator = set.Indicators[i];
-                var hit = new Hit(file, Line, field, kind, value, indicator, Parser?.EventTime ?? time.GetUtcNow());
+                var hit = new Hit(file, Line, field, kind, value, listed, indicator, Parser?.EventTime ?? time.GetUtcNow());
                 summary.HitsByIndicator[indicator.Id] = summary.HitsByIndicator.GetValueOrDefault(indicator.Id) + 1;
                 onHit(hit);
             }

@@ -8,9 +8,9 @@ public sealed class IndicatorSetTests
 
     private static string[] Match(IocKind kind, string value)
     {
-        var hits = new List<int>();
+        var hits = new List<IndicatorHit>();
         Set.Match(kind, value, hits);
-        return [.. hits.Select(i => Set.Indicators[i].Id).Order(StringComparer.Ordinal)];
+        return [.. hits.Select(h => Set.Indicators[h.Indicator].Id).Order(StringComparer.Ordinal)];
     }
 
     [Theory]
@@ -83,7 +83,7 @@ public sealed class IndicatorSetTests
         var indicator = Assert.Single(IndicatorSource.Read("list.txt", "# comment\n\n" + line + "\n", problems));
         Assert.Empty(problems);
         Assert.Equal(new IocLookup(kind, canonical), Assert.Single(indicator.Lookups));
-        Assert.Equal("list:list.txt:3", indicator.Id);
+        Assert.Equal("list:list.txt", indicator.Id);
     }
 
     [Fact]
@@ -101,10 +101,11 @@ public sealed class IndicatorSetTests
         var problems = new List<IndicatorProblem>();
         var set = IndicatorSet.Build(IndicatorSource.Read("event.json", Event, problems), Fixtures.Now);
         Assert.Empty(problems);
-        var hits = new List<int>();
+        var hits = new List<IndicatorHit>();
         set.Match(IocKind.Address, "203.0.113.9", hits);
         set.Match(IocKind.Domain, "www.iuqerfsodp9ifjaposdfjhgosurijfaewrwergwea.com", hits);
         Assert.Equal(["misp-attribute:5c0f4d6e-0000-4000-8000-000000000001", "misp-attribute:5c0f4d6e-0000-4000-8000-000000000002"],
-            hits.Select(i => set.Indicators[i].Id).Order(StringComparer.Ordinal).ToArray());
+            hits.Select(h => set.Indicators[h.Indicator].Id).Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal(["203.0.113.9/32", "iuqerfsodp9ifjaposdfjhgosurijfaewrwergwea.com"], hits.Select(h => h.Listed).Order(StringComparer.Ordinal).ToArray());
     }
 }
