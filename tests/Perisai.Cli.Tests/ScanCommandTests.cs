@@ -71,3 +71,50 @@ public sealed class ScanCommandTests
         Assert.Contains("no usable indicator", stderr, StringComparison.Ordinal);
     }
 }
+
+/// <summary><c>perisai scan --from</c> against a real node: indicators pulled over TAXII, sightings reported back.</summary>
+public sealed class ScanFromNodeTests
+{
+    [Fact]
+    public async Task Scan_FromDemoNode_PullsIndicatorsAndReportsSightings()
+    {
+        string dir = PerisaiProcess.TempDir();
+        await using var node = await PerisaiProcess.StartAsync(Path.Combine(dir, "data"), "--demo");
+        string key = node.DemoKeys["mycert-analyst"];
+        string log = Path.Combine(dir, "dns.log");
+        await File.WriteAllTextAsync(log, "#separator \\x09\n#fields\tts\tid.orig_h\tquery\n1764417600.0\t192.168.1.5\twww.iuqerfsodp9ifjaposdfjhgosurijfaewrwergwea.com\n1764417601.0\t192.168.1.5\texample.org\n");
+        // No --identity: the node says which organization the key is, and the sightings are made there.
+        var (exit, stdout, stderr) = await PerisaiProcess.RunAsync("scan", log, "--from", node.BaseUrl, "--key", key, "--json", "--report");
+        Assert.True(exit == 0, stderr);
+        // The demo shares the WannaCry intelligence in two collections, as two indicators: both hit, on line 3.
+        var hits = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.NotEmpty(hits);
+        Assert.All(hits, h => Assert.Equal(3, h.GetProperty("line").GetInt64()));
+        Assert.All(hits, h => Assert.Equal("WannaCry: kill-switch domain", h.GetProperty("name").GetString()));
+        string[] indicators = [.. hits.Select(h => h.GetProperty("indicator").GetString()!).Order(StringComparer.Ordinal)];
+        Assert.Contains("reported 1 sighting(s) to collection", stderr, StringComparison.Ordinal);
+
+        using var client = node.Client(key);
+        var collections = JsonDocument.Parse(await client.GetStringAsync("/default/collections/")).RootElement.GetProperty("collections");
+        var sightings = new List<JsonElement>();
+        foreach (var c in collections.EnumerateArray().Where(c => c.GetProperty("can_read").GetBoolean()))
+        {
+            for (int attempt = 0; attempt < 50; attempt++)
+            {
+                var body = JsonDocument.Parse(await client.GetStringAsync($"/default/collections/{c.GetProperty("id").GetString()}/objects/?match[type]=sighting")).RootElement;
+                if (body.TryGetProperty("objects", out var objects) && objects.GetArrayLength() > 0)
+                {
+                    sightings.AddRange(objects.EnumerateArray());
+                    break;
+                }
+                if (attempt == 49 || !stderr.Contains(c.GetProperty("id").GetString()!, StringComparison.Ordinal))
+                {
+                    break;
+                }
+                await Task.Delay(100);
+            }
+        }
+        Assert.Equal(indicators, sightings.Select(x => x.GetProperty("sighting_of_ref").GetString()!).Order(StringComparer.Ordinal).ToArray());
+        Assert.All(sightings, x => Assert.Equal(1, x.GetProperty("count").GetInt32()));
+    }
+}

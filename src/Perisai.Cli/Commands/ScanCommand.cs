@@ -26,13 +26,17 @@ internal static class ScanCommand
     public static Command Create()
     {
         var logs = new Argument<string[]>("logs") { Description = "Log files or directories (recursively); - or nothing for standard input. Plain or gzip.", Arity = ArgumentArity.ZeroOrMore };
-        var indicators = new Option<FileInfo[]>("--indicators") { Description = "Indicator sources: STIX bundles, MISP events (JSON) or plain lists, one value per line.", Required = true, AllowMultipleArgumentsPerToken = true };
+        var indicators = new Option<FileInfo[]>("--indicators") { Description = "Indicator sources: STIX bundles, MISP events (JSON) or plain lists, one value per line.", AllowMultipleArgumentsPerToken = true };
+        var from = new Option<string?>("--from") { Description = "A TAXII 2.1 server (or API root) to pull indicators from, e.g. https://node.cert.example:8443" };
+        var key = new Option<string?>("--key") { Description = "API key for --from (default: the PERISAI_KEY environment variable)." };
+        var collection = new Option<string?>("--collection") { Description = "With --from: the collection (id or alias); default every collection the key can read." };
+        var report = new Option<bool>("--report") { Description = "With --from: post the sightings back to the collections their indicators came from (needs write access)." };
         var format = new Option<string>("--format") { Description = "auto, zeek, suricata-eve, dns, squid, csv, jsonl or syslog.", DefaultValueFactory = _ => "auto" };
         var fields = new Option<string[]>("--field") { Description = "NAME=KIND: a CSV column or dotted JSON key holding an address, domain, url, email, hash, cert, ja3 or user-agent." };
         var allow = new Option<FileInfo?>("--allow") { Description = "More known-benign values, one per line, added to the built-in list (public resolvers, top domains)." };
         var json = new Option<bool>("--json") { Description = "One JSON object per hit on standard output, the summary as JSON on standard error." };
         var sightings = new Option<FileInfo?>("--sightings") { Description = "Write a STIX bundle with one sighting per indicator hit." };
-        var identity = new Option<string?>("--identity") { Description = "The scanning organization's STIX identity id, for where_sighted_refs (required with --sightings)." };
+        var identity = new Option<string?>("--identity") { Description = "The scanning organization's STIX identity id, for where_sighted_refs; with --from a Perisai node, the key's organization by default." };
         var command = new Command("scan", """
             Scan logs for shared indicators. Zeek (TSV or JSON), Suricata EVE, BIND query logs, Squid access logs,
             CSV, JSON lines and free text are recognized from their first line, or named with --format. Domains match
@@ -46,15 +50,30 @@ internal static class ScanCommand
               perisai scan /var/log/zeek/current --indicators asean-intel.json
               zcat dns.log.gz | perisai scan - --indicators blocklist.txt --json
               perisai scan proxy.csv --format csv --field dest=domain --indicators event.json --sightings out.json --identity identity--…
+              perisai scan /var/log/zeek --from https://node.cert.example --key $KEY --report
             """)
-        { logs, indicators, format, fields, allow, json, sightings, identity };
-        command.SetAction((p, ct) => Task.FromResult(Run(p, logs, indicators, format, fields, allow, json, sightings, identity, ct)));
+        { logs, indicators, from, key, collection, report, format, fields, allow, json, sightings, identity };
+        command.SetAction((p, ct) => RunAsync(p, new Options(logs, indicators, from, key, collection, report, format, fields, allow, json, sightings, identity), ct));
         return command;
     }
 
-    private static int Run(ParseResult p, Argument<string[]> logs, Option<FileInfo[]> indicatorsOption, Option<string> formatOption,
-        Option<string[]> fieldsOption, Option<FileInfo?> allowOption, Option<bool> jsonOption, Option<FileInfo?> sightingsOption, Option<string?> identityOption, CancellationToken ct)
+    private sealed record Options(Argument<string[]> Logs, Option<FileInfo[]> Indicators, Option<string?> From, Option<string?> Key, Option<string?> Collection,
+        Option<bool> Report, Option<string> Format, Option<string[]> Fields, Option<FileInfo?> Allow, Option<bool> Json, Option<FileInfo?> Sightings, Option<string?> Identity);
+
+    private static async Task<int> RunAsync(ParseResult p, Options o, CancellationToken ct)
     {
+        var (logs, indicatorsOption, formatOption, fieldsOption, allowOption, jsonOption, sightingsOption, identityOption) =
+            (o.Logs, o.Indicators, o.Format, o.Fields, o.Allow, o.Json, o.Sightings, o.Identity);
+        string? from = p.GetValue(o.From);
+        bool report = p.GetValue(o.Report);
+        if (from is null && (p.GetValue(indicatorsOption) ?? []).Length == 0)
+        {
+            return Output.Fail("scan", "name the indicators: --indicators FILE... or --from NODE_URL.");
+        }
+        if (report && from is null)
+        {
+            return Output.Fail("scan", "--report posts sightings to the node of --from; name it.");
+        }
         if (!Formats.TryGetValue(p.GetValue(formatOption)!, out var format))
         {
             return Output.Fail("scan", $"unknown format '{p.GetValue(formatOption)}'; one of {string.Join(", ", Formats.Keys)}.");
@@ -71,7 +90,11 @@ internal static class ScanCommand
         }
         var sightingsFile = p.GetValue(sightingsOption);
         string? identity = p.GetValue(identityOption);
-        if (sightingsFile is not null && (identity is null || !identity.StartsWith("identity--", StringComparison.Ordinal)))
+        if (identity is not null && !identity.StartsWith("identity--", StringComparison.Ordinal))
+        {
+            return Output.Fail("scan", $"--identity {identity}: a STIX identity id, identity--….");
+        }
+        if (sightingsFile is not null && identity is null && from is null)
         {
             return Output.Fail("scan", "--sightings needs --identity identity--… (the scanning organization, for where_sighted_refs).");
         }
@@ -79,7 +102,42 @@ internal static class ScanCommand
         var loadClock = System.Diagnostics.Stopwatch.StartNew();
         var problems = new List<IndicatorProblem>();
         var loaded = new List<DetectionIndicator>();
-        foreach (var file in p.GetValue(indicatorsOption)!)
+        TaxiiNode? node = null;
+        var collectionOf = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (from is not null)
+        {
+            try
+            {
+                node = await TaxiiNode.ConnectAsync(from, p.GetValue(o.Key) ?? Environment.GetEnvironmentVariable("PERISAI_KEY"), ct).ConfigureAwait(false);
+                var collections = await node.CollectionsAsync(p.GetValue(o.Collection), ct).ConfigureAwait(false);
+                if (collections.Count == 0)
+                {
+                    return Output.Fail("scan", $"{from}: no collection {(p.GetValue(o.Collection) is { } c ? $"'{c}' " : "")}that this key can read.");
+                }
+                foreach (var (id, title) in collections)
+                {
+                    // One indicator shared in several collections is one indicator: scanned once, reported to the first.
+                    loaded.AddRange(IndicatorSource.Read(title, await node.IndicatorsAsync(id, ct).ConfigureAwait(false), problems)
+                        .Where(indicator => collectionOf.TryAdd(indicator.Id, id)));
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or UriFormatException)
+            {
+                node?.Dispose();
+                return Output.Fail("scan", $"{from}: {e.Message}");
+            }
+        }
+        using var nodeScope = node;
+        if (node is not null && identity is null && (sightingsFile is not null || report))
+        {
+            // A Perisai node says which organization the key belongs to; its identity is where the sightings were made.
+            identity = await node.OrganizationAsync(ct).ConfigureAwait(false);
+            if (identity is null)
+            {
+                return Output.Fail("scan", "--sightings and --report need --identity identity--…: this server does not say which organization the key is.");
+            }
+        }
+        foreach (var file in p.GetValue(indicatorsOption) ?? [])
         {
             try
             {
@@ -120,6 +178,30 @@ internal static class ScanCommand
         if (sightingsFile is not null)
         {
             File.WriteAllText(sightingsFile.FullName, aggregator.ToBundle(identity!, TimeProvider.System.GetUtcNow(), Guid.NewGuid));
+        }
+        if (report && node is not null)
+        {
+            foreach (var group in aggregator.ToSightings(identity!, TimeProvider.System.GetUtcNow(), Guid.NewGuid).GroupBy(s => collectionOf.GetValueOrDefault(s.Indicator)))
+            {
+                if (group.Key is null)
+                {
+                    continue; // an indicator from a local file: it has no collection to report to
+                }
+                var docs = group.Select(s => JsonDocument.Parse(s.Json)).ToList();
+                try
+                {
+                    string status = await node.AddAsync(group.Key, docs.Select(d => d.RootElement), ct).ConfigureAwait(false);
+                    Console.Error.WriteLine($"perisai scan: reported {docs.Count} sighting(s) to collection {group.Key} (status {status}).");
+                }
+                catch (HttpRequestException e)
+                {
+                    Console.Error.WriteLine($"perisai scan: could not report to collection {group.Key}: {e.Message}");
+                }
+                finally
+                {
+                    docs.ForEach(d => d.Dispose());
+                }
+            }
         }
         foreach (var problem in summary.Problems)
         {

@@ -30,21 +30,18 @@ public sealed class SightingAggregator
     public int Count => _byIndicator.Count;
 
     /// <summary>
-    /// A STIX bundle of the sightings, <paramref name="whereSighted"/> being the identity id of the scanning organization.
-    /// <paramref name="newId"/> supplies the UUIDv4 of each new object.
+    /// One sighting per indicator sighted, as JSON, <paramref name="whereSighted"/> being the identity id of the
+    /// scanning organization. <paramref name="newId"/> supplies the UUIDv4 of each.
     /// </summary>
-    public string ToBundle(string whereSighted, DateTimeOffset now, Func<Guid> newId)
+    public IReadOnlyList<(string Indicator, string Json)> ToSightings(string whereSighted, DateTimeOffset now, Func<Guid> newId)
     {
         ArgumentNullException.ThrowIfNull(newId);
         string stamp = StixTimestamp.Format(now, 3);
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        var list = new List<(string, string)>();
+        foreach (var (indicator, s) in _byIndicator.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
-            w.WriteStartObject();
-            w.WriteString("type", "bundle");
-            w.WriteString("id", $"bundle--{newId()}");
-            w.WriteStartArray("objects");
-            foreach (var (indicator, s) in _byIndicator.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            using var buffer = new MemoryStream();
+            using (var w = new Utf8JsonWriter(buffer))
             {
                 w.WriteStartObject();
                 w.WriteString("type", "sighting");
@@ -62,9 +59,16 @@ public sealed class SightingAggregator
                 w.WriteEndArray();
                 w.WriteEndObject();
             }
-            w.WriteEndArray();
-            w.WriteEndObject();
+            list.Add((indicator, System.Text.Encoding.UTF8.GetString(buffer.ToArray())));
         }
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+        return list;
+    }
+
+    /// <summary>The sightings of <see cref="ToSightings"/> as one STIX bundle.</summary>
+    public string ToBundle(string whereSighted, DateTimeOffset now, Func<Guid> newId)
+    {
+        ArgumentNullException.ThrowIfNull(newId);
+        var sightings = ToSightings(whereSighted, now, newId);
+        return $"{{\"type\":\"bundle\",\"id\":\"bundle--{newId()}\",\"objects\":[{string.Join(",", sightings.Select(x => x.Json))}]}}";
     }
 }
