@@ -72,6 +72,7 @@ public static class NodeHost
         CollectionsEndpoints.Map(app);
         ObjectsEndpoints.Map(app);
         Sharing.TrustEndpoints.Map(app);
+        Detection.SightingEndpoints.Map(app);
         app.MapFallback(context => new TaxiiException(404, TaxiiMessages.NotFound, TaxiiMessages.NoResource).WriteAsync(context));
 
         foreach (string url in urls)
