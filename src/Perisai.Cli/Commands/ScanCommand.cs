@@ -157,9 +157,9 @@ internal static class ScanCommand
         var allow = allowFile is null ? AllowList.Default : AllowList.WithExtra(File.ReadAllLines(allowFile.FullName));
         var set = IndicatorSet.Build(loaded, TimeProvider.System.GetUtcNow(), allow);
         var loadTime = loadClock.Elapsed;
-        if (set.Stats.Lookups == 0)
+        if (set.Stats.Lookups == 0 && set.Engine.Count == 0)
         {
-            Console.Error.WriteLine($"perisai scan: no usable indicator ({set.Stats.Loaded} loaded, {set.Stats.Inactive} revoked or not valid now, {set.Stats.NeedEngine} needing the pattern engine, {set.Stats.Suppressed} allow-listed).");
+            Console.Error.WriteLine($"perisai scan: no usable indicator ({set.Stats.Loaded} loaded, {set.Stats.Inactive} revoked or not valid now, {set.Stats.NeedEngine} with patterns the engine cannot compile, {set.Stats.Suppressed} allow-listed).");
             return 2;
         }
 
@@ -255,6 +255,6 @@ internal static class ScanCommand
             }
             err.Write(byIndicator);
         }
-        Console.Error.WriteLine($"Indicators: loaded in {load.TotalSeconds:F2} s: {set.Stats.Loaded:N0} read, {set.Stats.Active:N0} active, {set.Stats.NeedEngine:N0} not scanned (need the pattern engine), {set.Stats.Suppressed:N0} values allow-listed.");
+        Console.Error.WriteLine($"Indicators: loaded in {load.TotalSeconds:F2} s: {set.Stats.Loaded:N0} read, {set.Stats.Active:N0} active, {set.Stats.NeedEngine:N0} run by the pattern engine, {set.Stats.Suppressed:N0} values allow-listed.");
     }
 }

@@ -7,7 +7,7 @@ namespace Perisai.Detection.Indicators;
 /// <param name="Loaded">Indicators given.</param>
 /// <param name="Active">Those valid now and not revoked.</param>
 /// <param name="Inactive">Revoked, expired or not yet valid: they never match.</param>
-/// <param name="NeedEngine">Active, but their patterns are not plain lookups (several objects, FOLLOWEDBY, WITHIN…).</param>
+/// <param name="NeedEngine">Active, with patterns that are not plain lookups (several objects, FOLLOWEDBY, WITHIN…): run by the pattern engine.</param>
 /// <param name="Lookups">Distinct values looked up.</param>
 /// <param name="Suppressed">Lookups dropped because the value is on the allow list and the indicator is not forced.</param>
 public sealed record IndicatorSetStats(int Loaded, int Active, int Inactive, int NeedEngine, int Lookups, int Suppressed);
@@ -65,6 +65,12 @@ public sealed class IndicatorSet
     /// <summary>What the build kept and dropped.</summary>
     public IndicatorSetStats Stats { get; }
 
+    /// <summary>
+    /// Active indicators whose patterns are not plain lookups (several objects, FOLLOWEDBY, WITHIN…), compiled for the
+    /// pattern engine, which runs them over windows of events.
+    /// </summary>
+    public IReadOnlyList<(int Indicator, Perisai.Patterning.Matching.PatternMatcher Matcher)> Engine { get; private init; } = [];
+
     /// <summary>The indicators, by the index hits carry.</summary>
     public IReadOnlyList<DetectionIndicator> Indicators => _indicators;
 
@@ -84,6 +90,7 @@ public sealed class IndicatorSet
         var exact = new ValueTable<(IocKind, string)>(null);
         var networks = new Dictionary<(bool, int), ValueTable<UInt128>>();
         int active = 0, inactive = 0, engine = 0, suppressed = 0;
+        var engineMatchers = new List<(int, Perisai.Patterning.Matching.PatternMatcher)>();
         for (int i = 0; i < all.Length; i++)
         {
             var indicator = all[i];
@@ -96,6 +103,10 @@ public sealed class IndicatorSet
             if (indicator.Lookups.Count == 0)
             {
                 engine++;
+                if (Perisai.Patterning.Matching.PatternMatcher.TryCompile(indicator.Pattern, out var matcher, out _))
+                {
+                    engineMatchers.Add((i, matcher!));
+                }
                 continue;
             }
             foreach (var lookup in indicator.Lookups)
@@ -125,7 +136,7 @@ public sealed class IndicatorSet
             }
         }
         var stats = new IndicatorSetStats(all.Length, active, inactive, engine, domains.Map.Count + exact.Map.Count + networks.Values.Sum(t => t.Map.Count), suppressed);
-        return new IndicatorSet(all, domains, exact, networks, stats);
+        return new IndicatorSet(all, domains, exact, networks, stats) { Engine = engineMatchers };
     }
 
     /// <summary>

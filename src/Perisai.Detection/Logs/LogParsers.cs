@@ -35,6 +35,9 @@ public interface IFieldSink
     /// <summary>Whether an indicator looks for any value of this kind at all.</summary>
     bool Wants(IocKind kind);
 
+    /// <summary>Whether every value of every line is wanted (patterns run by the engine see whole events), so no line may be skipped.</summary>
+    bool NeedsEveryValue { get; }
+
     /// <summary>Whether some indicator would match <paramref name="value"/> as a <paramref name="kind"/> (a prefilter: no hit is recorded).</summary>
     bool Probe(IocKind kind, ReadOnlySpan<char> value);
 }
@@ -182,7 +185,7 @@ internal sealed class ZeekParser(IReadOnlyDictionary<string, IocKind>? extra) : 
     /// </summary>
     public override bool TryParse(ReadOnlySpan<byte> line, IFieldSink sink, out string? problem)
     {
-        if (_fields is null || line.IsEmpty || line[0] is (byte)'#' or (byte)'{' || _slowOnly || _separator > 0x7F || _set.Length != 1 || _set[0] > 0x7F)
+        if (_fields is null || line.IsEmpty || line[0] is (byte)'#' or (byte)'{' || _slowOnly || sink.NeedsEveryValue || _separator > 0x7F || _set.Length != 1 || _set[0] > 0x7F)
         {
             return base.TryParse(line, sink, out problem);
         }

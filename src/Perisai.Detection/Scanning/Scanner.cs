@@ -134,7 +134,8 @@ public sealed class Scanner(IndicatorSet indicators, TimeProvider time)
         bool gzip = IsGzip(buffered);
         using var counted = new CountingStream(gzip ? new GZipStream(buffered, CompressionMode.Decompress) : buffered);
         var reader = new LineReader(counted);
-        var sink = new Sink(indicators, name, onHit, summary, time);
+        var window = indicators.Engine.Count > 0 ? new EventWindow(indicators, name, onHit, summary) : null;
+        var sink = new Sink(indicators, name, onHit, summary, time) { Window = window };
         LogParser? parser = options.Format == LogFormat.Auto ? null : LogParser.Create(options.Format, options.Fields);
         long lineNumber = 0;
         try
@@ -155,11 +156,13 @@ public sealed class Scanner(IndicatorSet indicators, TimeProvider time)
                 parser ??= LogParser.Create(LogFormats.Detect(Encoding.UTF8.GetString(line), name), options.Fields);
                 sink.Line = lineNumber;
                 sink.Parser = parser;
+                window?.BeginLine(lineNumber);
                 if (!parser.TryParse(line, sink, out string? problem))
                 {
                     summary.Malformed++;
                     Report(summary, new ScanProblem(name, lineNumber, problem!));
                 }
+                window?.EndLine(parser.EventTime ?? time.GetUtcNow());
             }
         }
         catch (Exception e) when (gzip && e is InvalidDataException or EndOfStreamException)
@@ -170,6 +173,7 @@ public sealed class Scanner(IndicatorSet indicators, TimeProvider time)
         {
             Report(summary, new ScanProblem(name, lineNumber, DetectionMessages.Unreadable(e.Message)));
         }
+        window?.Flush();
         if (gzip && raw.CanSeek && !IntactGzip(raw, counted.Count))
         {
             Report(summary, new ScanProblem(name, lineNumber, DetectionMessages.Truncated(raw.Length)));
@@ -229,6 +233,10 @@ public sealed class Scanner(IndicatorSet indicators, TimeProvider time)
 
         public bool Wants(IocKind kind) => _wanted[(int)kind];
 
+        public EventWindow? Window { get; init; }
+
+        public bool NeedsEveryValue => Window is not null;
+
         public bool Probe(IocKind kind, ReadOnlySpan<char> value)
         {
             if (!_wanted[(int)kind])
@@ -242,6 +250,7 @@ public sealed class Scanner(IndicatorSet indicators, TimeProvider time)
 
         public void Value(IocKind kind, string field, string value)
         {
+            Window?.Value(kind, value);
             if (!_wanted[(int)kind])
             {
                 return;

@@ -259,3 +259,39 @@ public sealed class ZeekPrefilterTests
         Assert.Equal(expected, hits);
     }
 }
+
+/// <summary>Indicators that are not plain lookups, run by the pattern engine over windows of log events.</summary>
+public sealed class EngineWindowTests
+{
+    private static string Indicator(string id, string pattern) =>
+        $$"""{"type":"indicator","spec_version":"2.1","id":"{{id}}","created":"2026-01-01T00:00:00.000Z","modified":"2026-01-01T00:00:00.000Z","pattern":{{System.Text.Json.JsonSerializer.Serialize(pattern)}},"pattern_type":"stix","valid_from":"2026-01-01T00:00:00Z"}""";
+
+    [Fact]
+    public void Engine_FollowedByWithinAndLike_HitTheLinesThatTookPart()
+    {
+        const string Sequence = "indicator--00000000-0000-4000-8000-0000000000e1", Dga = "indicator--00000000-0000-4000-8000-0000000000e2";
+        string bundle = "[" + Indicator(Sequence, "([domain-name:value = 'stage1.example'] FOLLOWEDBY [ipv4-addr:value = '203.0.113.66']) WITHIN 60 SECONDS") + ","
+            + Indicator(Dga, "[domain-name:value LIKE '%.dga.example']") + "]";
+        var problems = new List<Perisai.Detection.Indicators.IndicatorProblem>();
+        var set = Perisai.Detection.Indicators.IndicatorSet.Build(Perisai.Detection.Indicators.IndicatorSource.Read("intel.json", bundle, problems), Fixtures.Now);
+        Assert.Empty(problems);
+        Assert.Equal(2, set.Engine.Count);
+        const string Log = """
+            #separator \x09
+            #fields	ts	id.orig_h	id.resp_h	query
+            1764417600.0	192.168.1.5	192.168.1.1	stage1.example
+            1764417630.0	192.168.1.5	203.0.113.66	cdn.example
+            1764417700.0	192.168.1.5	192.168.1.1	x7.dga.example
+            1764418000.0	192.168.1.6	192.168.1.1	stage1.example
+            1764418100.0	192.168.1.6	203.0.113.66	other.example
+            """;
+        string dir = Directory.CreateTempSubdirectory("perisai-scan-").FullName;
+        string path = Path.Combine(dir, "dns.log");
+        File.WriteAllText(path, Log);
+        var hits = new List<(long, string)>();
+        new Scanner(set, new FakeTimeProvider(Fixtures.Now)).Scan([path], new ScanOptions(), h => hits.Add((h.Line, h.Indicator.Id)));
+        Directory.Delete(dir, recursive: true);
+        // Lines 3 and 4 are 30 s apart; lines 6 and 7 are 100 s apart, outside the window of the pattern.
+        Assert.Equal([(3L, Sequence), (4L, Sequence), (5L, Dga)], hits.Order().ToArray());
+    }
+}
