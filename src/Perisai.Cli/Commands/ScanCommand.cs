@@ -168,11 +168,50 @@ internal static class ScanCommand
         using var stdout = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = false };
         var scanner = new Scanner(set, TimeProvider.System);
         string[] paths = p.GetValue(logs) is { Length: > 0 } given ? given : ["-"];
-        var summary = scanner.Scan(paths, new ScanOptions { Format = format, Fields = fields }, hit =>
+        void OnHit(Hit hit)
         {
             aggregator.Add(hit);
             stdout.WriteLine(asJson ? HitJson(hit) : HitText(hit));
-        }, ct: ct);
+        }
+        ScanSummary summary;
+        // A progress bar only where it cannot tangle with the hits: standard error is a terminal, standard output is not.
+        if (!Console.IsErrorRedirected && Console.IsOutputRedirected)
+        {
+            long total = paths.Sum(SizeOf);
+            var err = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+            ScanSummary? result = null;
+            err.Progress().AutoClear(true)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
+                .Start(progress =>
+                {
+                    var task = progress.AddTask("scanning", maxValue: Math.Max(total, 1));
+                    long done = 0, fileBytes = 0;
+                    string? current = null;
+                    var options = new ScanOptions
+                    {
+                        Format = format,
+                        Fields = fields,
+                        Progress = (file, bytes) =>
+                        {
+                            if (file != current)
+                            {
+                                done += fileBytes;
+                                current = file;
+                            }
+                            fileBytes = bytes;
+                            task.Value = Math.Min(done + bytes, task.MaxValue);
+                            task.Description = Markup.Escape(Path.GetFileName(file));
+                        },
+                    };
+                    result = scanner.Scan(paths, options, OnHit, ct: ct);
+                    task.Value = task.MaxValue;
+                });
+            summary = result!;
+        }
+        else
+        {
+            summary = scanner.Scan(paths, new ScanOptions { Format = format, Fields = fields }, OnHit, ct: ct);
+        }
         stdout.Flush();
 
         if (sightingsFile is not null)
@@ -209,6 +248,20 @@ internal static class ScanCommand
         }
         WriteSummary(set, summary, loadTime, asJson);
         return summary.Hits > 0 ? 0 : 1;
+    }
+
+    /// <summary>Bytes to read under a path (files in a directory, recursively); 0 for standard input and unknowns.</summary>
+    private static long SizeOf(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? new FileInfo(path).Length
+                : Directory.Exists(path) ? Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length) : 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
     }
 
     private static string HitJson(Hit h) => JsonSerializer.Serialize(new Dictionary<string, object?>
