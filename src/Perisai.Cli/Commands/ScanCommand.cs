@@ -34,6 +34,7 @@ internal static class ScanCommand
         var format = new Option<string>("--format") { Description = "auto, zeek, suricata-eve, dns, squid, csv, jsonl or syslog.", DefaultValueFactory = _ => "auto" };
         var fields = new Option<string[]>("--field") { Description = "NAME=KIND: a CSV column or dotted JSON key holding an address, domain, url, email, hash, cert, ja3 or user-agent." };
         var allow = new Option<FileInfo?>("--allow") { Description = "More known-benign values, one per line, added to the built-in list (public resolvers, top domains)." };
+        var follow = new Option<bool>("--follow") { Description = "Keep reading the (one) log file as it grows, until interrupted (Ctrl-C)." };
         var json = new Option<bool>("--json") { Description = "One JSON object per hit on standard output, the summary as JSON on standard error." };
         var sightings = new Option<FileInfo?>("--sightings") { Description = "Write a STIX bundle with one sighting per indicator hit." };
         var identity = new Option<string?>("--identity") { Description = "The scanning organization's STIX identity id, for where_sighted_refs; with --from a Perisai node, the key's organization by default." };
@@ -51,14 +52,15 @@ internal static class ScanCommand
               zcat dns.log.gz | perisai scan - --indicators blocklist.txt --json
               perisai scan proxy.csv --format csv --field dest=domain --indicators event.json --sightings out.json --identity identity--…
               perisai scan /var/log/zeek --from https://node.cert.example --key $KEY --report
+              perisai scan /var/log/zeek/current/dns.log --follow --indicators intel.json --json
             """)
-        { logs, indicators, from, key, collection, report, format, fields, allow, json, sightings, identity };
-        command.SetAction((p, ct) => RunAsync(p, new Options(logs, indicators, from, key, collection, report, format, fields, allow, json, sightings, identity), ct));
+        { logs, indicators, from, key, collection, report, format, fields, allow, follow, json, sightings, identity };
+        command.SetAction((p, ct) => RunAsync(p, new Options(logs, indicators, from, key, collection, report, format, fields, allow, follow, json, sightings, identity), ct));
         return command;
     }
 
     private sealed record Options(Argument<string[]> Logs, Option<FileInfo[]> Indicators, Option<string?> From, Option<string?> Key, Option<string?> Collection,
-        Option<bool> Report, Option<string> Format, Option<string[]> Fields, Option<FileInfo?> Allow, Option<bool> Json, Option<FileInfo?> Sightings, Option<string?> Identity);
+        Option<bool> Report, Option<string> Format, Option<string[]> Fields, Option<FileInfo?> Allow, Option<bool> Follow, Option<bool> Json, Option<FileInfo?> Sightings, Option<string?> Identity);
 
     private static async Task<int> RunAsync(ParseResult p, Options o, CancellationToken ct)
     {
@@ -73,6 +75,11 @@ internal static class ScanCommand
         if (report && from is null)
         {
             return Output.Fail("scan", "--report posts sightings to the node of --from; name it.");
+        }
+        bool follow = p.GetValue(o.Follow);
+        if (follow && (p.GetValue(logs) is not [string one] || !File.Exists(one)))
+        {
+            return Output.Fail("scan", "--follow reads one growing log file; name exactly one.");
         }
         if (!Formats.TryGetValue(p.GetValue(formatOption)!, out var format))
         {
@@ -172,6 +179,10 @@ internal static class ScanCommand
         {
             aggregator.Add(hit);
             stdout.WriteLine(asJson ? HitJson(hit) : HitText(hit));
+            if (follow)
+            {
+                stdout.Flush(); // a watcher wants each hit as it happens
+            }
         }
         ScanSummary summary;
         // A progress bar only where it cannot tangle with the hits: standard error is a terminal, standard output is not.
@@ -191,6 +202,7 @@ internal static class ScanCommand
                     {
                         Format = format,
                         Fields = fields,
+                        Follow = follow,
                         Progress = (file, bytes) =>
                         {
                             if (file != current)
@@ -210,7 +222,7 @@ internal static class ScanCommand
         }
         else
         {
-            summary = scanner.Scan(paths, new ScanOptions { Format = format, Fields = fields }, OnHit, ct: ct);
+            summary = scanner.Scan(paths, new ScanOptions { Format = format, Fields = fields, Follow = follow }, OnHit, ct: ct);
         }
         stdout.Flush();
 

@@ -3,8 +3,9 @@ namespace Perisai.Detection.Scanning;
 /// <summary>
 /// Splits a stream into lines of bytes without decoding them: one large buffer refilled in place, '\n' found with a
 /// vectorized search, a trailing '\r' and a leading UTF-8 byte order mark dropped. A line is valid until the next call.
+/// In <c>follow</c> mode the end of the stream is not final: a later call reads what was appended since.
 /// </summary>
-internal sealed class LineReader(Stream stream)
+internal sealed class LineReader(Stream stream, bool follow = false)
 {
     /// <summary>Buffer size: large enough that the per-read cost vanishes, small enough for the caches to help.</summary>
     private const int BufferSize = 1 << 20;
@@ -28,7 +29,7 @@ internal sealed class LineReader(Stream stream)
         {
             var pending = _buffer.AsSpan(_start, _end - _start);
             int nl = pending.IndexOf((byte)'\n');
-            if (nl >= 0 || (_eof && pending.Length > 0) || pending.Length >= MaxLine)
+            if (nl >= 0 || (_eof && !follow && pending.Length > 0) || pending.Length >= MaxLine)
             {
                 int length = nl >= 0 ? nl : Math.Min(pending.Length, MaxLine);
                 _lineStart = _start;
@@ -47,6 +48,8 @@ internal sealed class LineReader(Stream stream)
             }
             if (_eof)
             {
+                // Following a growing file: the end is for now only; a partial last line waits for the rest.
+                _eof = !follow;
                 return false;
             }
             Fill();

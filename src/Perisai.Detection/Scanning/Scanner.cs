@@ -64,6 +64,12 @@ public sealed class ScanOptions
     /// <summary>Extra field names and the kind of value they hold (CSV columns, JSON keys in dotted form).</summary>
     public IReadOnlyDictionary<string, IocKind>? Fields { get; init; }
 
+    /// <summary>
+    /// Keep reading a plain file as it grows (<c>tail -f</c>), until the scan is cancelled; polled every
+    /// <see cref="Scanner.FollowInterval"/>. Not for gzip files, which do not grow.
+    /// </summary>
+    public bool Follow { get; init; }
+
     /// <summary>Called with each file's name and the bytes read so far, for a progress display.</summary>
     public Action<string, long>? Progress { get; init; }
 }
@@ -77,6 +83,9 @@ public sealed class Scanner(IndicatorSet indicators, TimeProvider time)
 {
     /// <summary>Problems kept per scan: enough to see what is wrong with a file, bounded for a file that is all wrong.</summary>
     public const int MaxReportedProblems = 100;
+
+    /// <summary>How often a followed file is checked for new lines: prompt enough for an analyst watching, idle otherwise.</summary>
+    public static readonly TimeSpan FollowInterval = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Scans every path (a file, a directory, or <c>-</c> for <paramref name="stdin"/>) and calls <paramref name="onHit"/> per hit.</summary>
     public ScanSummary Scan(IEnumerable<string> paths, ScanOptions options, Action<Hit> onHit, Stream? stdin = null, CancellationToken ct = default)
@@ -133,37 +142,51 @@ public sealed class Scanner(IndicatorSet indicators, TimeProvider time)
         var buffered = new BufferedStream(raw, 1 << 16);
         bool gzip = IsGzip(buffered);
         using var counted = new CountingStream(gzip ? new GZipStream(buffered, CompressionMode.Decompress) : buffered);
-        var reader = new LineReader(counted);
+        bool follow = options.Follow && !gzip;
+        var reader = new LineReader(counted, follow);
         var window = indicators.Engine.Count > 0 ? new EventWindow(indicators, name, onHit, summary) : null;
         var sink = new Sink(indicators, name, onHit, summary, time) { Window = window };
         LogParser? parser = options.Format == LogFormat.Auto ? null : LogParser.Create(options.Format, options.Fields);
         long lineNumber = 0;
         try
         {
-            while (reader.MoveNext())
+            do
             {
-                var line = reader.Current;
-                lineNumber++;
-                if ((lineNumber & 0xFFF) == 0)
+                while (reader.MoveNext())
                 {
-                    ct.ThrowIfCancellationRequested();
+                    var line = reader.Current;
+                    lineNumber++;
+                    if ((lineNumber & 0xFFF) == 0)
+                    {
+                        ct.ThrowIfCancellationRequested();
+                        options.Progress?.Invoke(name, counted.Count);
+                    }
+                    if (line.Length == 0)
+                    {
+                        continue;
+                    }
+                    parser ??= LogParser.Create(LogFormats.Detect(Encoding.UTF8.GetString(line), name), options.Fields);
+                    sink.Line = lineNumber;
+                    sink.Parser = parser;
+                    window?.BeginLine(lineNumber);
+                    if (!parser.TryParse(line, sink, out string? problem))
+                    {
+                        summary.Malformed++;
+                        Report(summary, new ScanProblem(name, lineNumber, problem!));
+                    }
+                    window?.EndLine(parser.EventTime ?? time.GetUtcNow());
+                }
+                if (follow)
+                {
+                    window?.Flush();
                     options.Progress?.Invoke(name, counted.Count);
                 }
-                if (line.Length == 0)
-                {
-                    continue;
-                }
-                parser ??= LogParser.Create(LogFormats.Detect(Encoding.UTF8.GetString(line), name), options.Fields);
-                sink.Line = lineNumber;
-                sink.Parser = parser;
-                window?.BeginLine(lineNumber);
-                if (!parser.TryParse(line, sink, out string? problem))
-                {
-                    summary.Malformed++;
-                    Report(summary, new ScanProblem(name, lineNumber, problem!));
-                }
-                window?.EndLine(parser.EventTime ?? time.GetUtcNow());
             }
+            while (follow && !ct.WaitHandle.WaitOne(FollowInterval));
+        }
+        catch (OperationCanceledException) when (follow)
+        {
+            // Cancelling is how a followed scan ends.
         }
         catch (Exception e) when (gzip && e is InvalidDataException or EndOfStreamException)
         {

@@ -295,3 +295,39 @@ public sealed class EngineWindowTests
         Assert.Equal([(3L, Sequence), (4L, Sequence), (5L, Dga)], hits.Order().ToArray());
     }
 }
+
+/// <summary><c>--follow</c>: lines appended to a growing file are scanned as they arrive, until cancelled.</summary>
+public sealed class FollowTests
+{
+    [Fact]
+    public async Task Follow_AppendedLines_AreScannedUntilCancelled()
+    {
+        string dir = Directory.CreateTempSubdirectory("perisai-scan-").FullName;
+        string path = Path.Combine(dir, "dns.log");
+        await File.WriteAllTextAsync(path, "#separator \\x09\n#fields\tts\tid.orig_h\tquery\n1764417600.0\t192.168.1.5\ta.evil.com\n");
+        var hits = new System.Collections.Concurrent.ConcurrentQueue<long>();
+        using var cts = new CancellationTokenSource();
+        var scan = Task.Run(() => new Scanner(Fixtures.Set(), new FakeTimeProvider(Fixtures.Now)).Scan([path], new ScanOptions { Follow = true }, h => hits.Enqueue(h.Line), ct: cts.Token));
+        await WaitForAsync(() => hits.Count == 1);
+        // Half a line first: it must wait for its end rather than be read as a line of its own.
+        await File.AppendAllTextAsync(path, "1764417601.0\t192.168.1.5\tb.ev");
+        await Task.Delay(600);
+        await File.AppendAllTextAsync(path, "il.com\n1764417602.0\t192.168.1.5\tnotevil.com\n1764417603.0\t10.9.9.9\tx.example\n");
+        await WaitForAsync(() => hits.Count == 3);
+        await cts.CancelAsync();
+        var summary = await scan.WaitAsync(TimeSpan.FromSeconds(10));
+        Directory.Delete(dir, recursive: true);
+        Assert.Equal([3L, 4L, 6L], hits.ToArray());
+        Assert.Equal(6, summary.Lines);
+        Assert.Equal(0, summary.Malformed);
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        for (int i = 0; i < 200 && !condition(); i++)
+        {
+            await Task.Delay(50);
+        }
+        Assert.True(condition(), "timed out");
+    }
+}
