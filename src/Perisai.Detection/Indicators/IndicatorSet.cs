@@ -46,9 +46,7 @@ public sealed class IndicatorSet
         _filterMask = (ulong)bits - 1;
         foreach (string d in domains.Map.Keys)
         {
-            ulong h = SuffixHash.Of(d);
-            Set(h);
-            Set(h >> 32 | h << 32);
+            Set(SuffixHash.Of(d));
         }
         _exact = exact;
         _v4 = [.. networks.Where(kv => !kv.Key.V6).OrderByDescending(kv => kv.Key.Prefix).Select(kv => (kv.Key.Prefix, kv.Value.Convert(k => (uint)k)))];
@@ -168,11 +166,19 @@ public sealed class IndicatorSet
         }
     }
 
-    private void Set(ulong h) => _domainFilter[(h & _filterMask) >> 6] |= 1UL << (int)(h & 63);
+    // A blocked Bloom filter: both bits of a key in one 64-bit word, chosen by the hash's high bits, so that a probe
+    // costs one memory access (the filter is larger than the core's cache; a second access was a second miss).
+    private static ulong Bits(ulong h) => (1UL << (int)(h & 63)) | (1UL << (int)((h >> 6) & 63));
 
-    private bool MayHold(ulong h) =>
-        (_domainFilter[(h & _filterMask) >> 6] & (1UL << (int)(h & 63))) != 0
-        && (_domainFilter[((h >> 32 | h << 32) & _filterMask) >> 6] & (1UL << (int)((h >> 32) & 63))) != 0;
+    private int Word(ulong h) => (int)((h >> 20) & (_filterMask >> 6));
+
+    private void Set(ulong h) => _domainFilter[Word(h)] |= Bits(h);
+
+    private bool MayHold(ulong h)
+    {
+        ulong bits = Bits(h);
+        return (_domainFilter[Word(h)] & bits) == bits;
+    }
 
     private void MatchDomain(ReadOnlySpan<char> value, List<IndicatorHit> hits)
     {
@@ -181,27 +187,30 @@ public sealed class IndicatorSet
             return;
         }
         Span<char> lower = stackalloc char[value.Length];
-        int n = value.ToLowerInvariant(lower);
-        var name = lower[..n];
-        if (name.EndsWith('.'))
-        {
-            name = name[..^1];
-        }
-        if (!System.Text.Ascii.IsValid(name))
+        if (System.Text.Ascii.ToLower(value, lower, out int n) != System.Buffers.OperationStatus.Done)
         {
             // An internationalized name in a log: compare its ASCII (punycode) form, as the indicators were stored.
-            if (IocNormalizer.Domain(name.ToString()) is { } ascii)
+            if (IocNormalizer.Domain(value.ToString()) is { } ascii)
             {
                 MatchDomain(ascii, hits);
             }
             return;
         }
-        // The name and each parent, found right to left: the hash of each suffix extends the next shorter one's.
+        var name = lower[..n];
+        if (name.EndsWith('.'))
+        {
+            name = name[..^1];
+        }
+        // The name and each parent, found right to left: the hash of each suffix extends the next shorter one's. The
+        // last label alone is never looked up: a listed domain has at least two (IocNormalizer.Domain).
         ulong hash = SuffixHash.Seed;
+        bool dotSeen = false;
         for (int i = name.Length - 1; i >= 0; i--)
         {
-            hash = SuffixHash.Step(hash, name[i]);
-            if ((i == 0 || name[i - 1] == '.') && MayHold(hash) && _domainSpans.TryGetValue(name[i..], out int slot))
+            char c = name[i];
+            hash = SuffixHash.Step(hash, c);
+            dotSeen |= c == '.';
+            if (dotSeen && (i == 0 || name[i - 1] == '.') && MayHold(hash) && _domainSpans.TryGetValue(name[i..], out int slot))
             {
                 _domains.AddHits(slot, name[i..].ToString(), hits);
             }
