@@ -35,7 +35,17 @@ public sealed class ScanCommandTests
         Assert.All(hits, h => Assert.Equal("indicator--7a1c3e2f-0000-4000-8000-00000000000a", h.GetProperty("indicator").GetString()));
         Assert.Contains("\"malformed\": 0", stderr, StringComparison.Ordinal);
 
-        var sighting = JsonDocument.Parse(await File.ReadAllTextAsync(sightings)).RootElement.GetProperty("objects").EnumerateArray().Single();
+        var objects = JsonDocument.Parse(await File.ReadAllTextAsync(sightings)).RootElement.GetProperty("objects").EnumerateArray().ToList();
+        var sighting = objects.Single(o => o.GetProperty("type").GetString() == "sighting");
+        // What was seen: an observed-data of the two names (count 2 over the minute), each a domain-name SCO.
+        string observedId = sighting.GetProperty("observed_data_refs")[0].GetString()!;
+        var observed = objects.Single(o => o.GetProperty("id").GetString() == observedId);
+        Assert.Equal(2, observed.GetProperty("number_observed").GetInt32());
+        var names = observed.GetProperty("object_refs").EnumerateArray().Select(r => objects.Single(o => o.GetProperty("id").GetString() == r.GetString()))
+            .Select(o => (o.GetProperty("type").GetString(), o.GetProperty("value").GetString())).Order().ToArray();
+        Assert.Equal([("domain-name", "iuqerfsodp9ifjaposdfjhgosurijfaewrwergwea.com"), ("domain-name", "www.iuqerfsodp9ifjaposdfjhgosurijfaewrwergwea.com")], names);
+        var validate = await PerisaiProcess.RunAsync("validate", sightings);
+        Assert.True(validate.Exit == 0, validate.Out);
         Assert.Equal("sighting", sighting.GetProperty("type").GetString());
         Assert.Equal("indicator--7a1c3e2f-0000-4000-8000-00000000000a", sighting.GetProperty("sighting_of_ref").GetString());
         Assert.Equal(2, sighting.GetProperty("count").GetInt32());
@@ -92,7 +102,7 @@ public sealed class ScanFromNodeTests
         Assert.All(hits, h => Assert.Equal(3, h.GetProperty("line").GetInt64()));
         Assert.All(hits, h => Assert.Equal("WannaCry: kill-switch domain", h.GetProperty("name").GetString()));
         string[] indicators = [.. hits.Select(h => h.GetProperty("indicator").GetString()!).Order(StringComparer.Ordinal)];
-        Assert.Contains("reported 1 sighting(s) to collection", stderr, StringComparison.Ordinal);
+        Assert.Contains("reported 1 sighting(s) with their observed data (3 objects) to collection", stderr, StringComparison.Ordinal);
 
         using var client = node.Client(key);
         var collections = JsonDocument.Parse(await client.GetStringAsync("/default/collections/")).RootElement.GetProperty("collections");

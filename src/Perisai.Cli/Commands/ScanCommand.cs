@@ -232,7 +232,7 @@ internal static class ScanCommand
         }
         if (report && node is not null)
         {
-            foreach (var group in aggregator.ToSightings(identity!, TimeProvider.System.GetUtcNow(), Guid.NewGuid).GroupBy(s => collectionOf.GetValueOrDefault(s.Indicator)))
+            foreach (var group in aggregator.ToObjects(identity!, TimeProvider.System.GetUtcNow(), Guid.NewGuid).GroupBy(s => collectionOf.GetValueOrDefault(s.Indicator)))
             {
                 if (group.Key is null)
                 {
@@ -242,7 +242,8 @@ internal static class ScanCommand
                 try
                 {
                     string status = await node.AddAsync(group.Key, docs.Select(d => d.RootElement), ct).ConfigureAwait(false);
-                    Console.Error.WriteLine($"perisai scan: reported {docs.Count} sighting(s) to collection {group.Key} (status {status}).");
+                    int sightings = docs.Count(d => d.RootElement.GetProperty("type").ValueEquals("sighting"));
+                    Console.Error.WriteLine($"perisai scan: reported {sightings} sighting(s) with their observed data ({docs.Count} objects) to collection {group.Key} (status {status}).");
                 }
                 catch (HttpRequestException e)
                 {

@@ -66,7 +66,7 @@ internal sealed class EventWindow(IndicatorSet set, string file, Action<Hit> onH
                 $$"""{"type":"observed-data","id":"observed-data--{{i}}","first_observed":"{{t}}","last_observed":"{{t}}","number_observed":1,"objects":{""");
             for (int k = 0; k < values.Count; k++)
             {
-                json.Append(k == 0 ? "" : ",").Append('"').Append(k).Append("\":").Append(Sco(values[k].Kind, values[k].Value));
+                json.Append(k == 0 ? "" : ",").Append('"').Append(k).Append("\":").Append(Scos.Json(values[k].Kind, values[k].Value));
             }
             json.Append("}}");
         }
@@ -86,29 +86,4 @@ internal sealed class EventWindow(IndicatorSet set, string file, Action<Hit> onH
         }
         _events.Clear();
     }
-
-    /// <summary>The STIX cyber-observable a value stands for (STIX 2.1 §6).</summary>
-    private static string Sco(IocKind kind, string value)
-    {
-        string v = JsonSerializer.Serialize(value);
-        return kind switch
-        {
-            IocKind.Address => $$"""{"type":"{{(value.Contains(':', StringComparison.Ordinal) ? "ipv6-addr" : "ipv4-addr")}}","value":{{v}}}""",
-            IocKind.Domain => $$"""{"type":"domain-name","value":{{v}}}""",
-            IocKind.Url => $$"""{"type":"url","value":{{v}}}""",
-            IocKind.Email => $$"""{"type":"email-addr","value":{{v}}}""",
-            IocKind.FileHash => $$$$"""{"type":"file","hashes":{"{{{{HashName(value)}}}}":{{{{v}}}}}}""",
-            IocKind.CertificateFingerprint => $$$$"""{"type":"x509-certificate","hashes":{"{{{{HashName(value.Replace(":", "", StringComparison.Ordinal))}}}}":{{{{v}}}}}}""",
-            IocKind.UserAgent => """{"type":"network-traffic","protocols":["http"],"extensions":{"http-request-ext":{"request_method":"GET","request_value":"/","request_header":{"User-Agent":""" + v + "}}}}",
-            _ => $$"""{"type":"x-ja3","value":{{v}}}""",
-        };
-    }
-
-    private static string HashName(string hex) => hex.Length switch
-    {
-        32 => "MD5",
-        40 => "SHA-1",
-        128 => "SHA-512",
-        _ => "SHA-256",
-    };
 }
