@@ -144,12 +144,16 @@ internal static class ScanCommand
                 return Output.Fail("scan", "--sightings and --report need --identity identity--…: this server does not say which organization the key is.");
             }
         }
+        var allowFile = p.GetValue(allowOption);
+        var allow = allowFile is null ? AllowList.Default : AllowList.WithExtra(File.ReadAllLines(allowFile.FullName));
+        var builder = new IndicatorSetBuilder(TimeProvider.System.GetUtcNow(), allow);
+        loaded.ForEach(builder.Add);
         foreach (var file in p.GetValue(indicatorsOption) ?? [])
         {
             try
             {
                 using var stream = file.OpenRead();
-                loaded.AddRange(IndicatorSource.Read(file.Name, stream, problems));
+                IndicatorSource.ReadInto(file.Name, stream, builder, problems);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -160,9 +164,7 @@ internal static class ScanCommand
         {
             Console.Error.WriteLine($"perisai scan: {problem}");
         }
-        var allowFile = p.GetValue(allowOption);
-        var allow = allowFile is null ? AllowList.Default : AllowList.WithExtra(File.ReadAllLines(allowFile.FullName));
-        var set = IndicatorSet.Build(loaded, TimeProvider.System.GetUtcNow(), allow);
+        var set = builder.Build();
         var loadTime = loadClock.Elapsed;
         if (set.Stats.Lookups == 0 && set.Engine.Count == 0)
         {

@@ -20,8 +20,7 @@ public sealed record IndicatorSetStats(int Loaded, int Active, int Inactive, int
 public sealed class IndicatorSet
 {
     private readonly DetectionIndicator[] _indicators;
-    private readonly ValueTable<string> _domains;
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _domainSpans;
+    private readonly DomainTable _domains;
     private readonly ValueTable<(IocKind, string)> _exact;
     private readonly (int Prefix, ValueTable<uint> ByNetwork)[] _v4;
     private readonly (int Prefix, ValueTable<UInt128> ByNetwork)[] _v6;
@@ -29,33 +28,29 @@ public sealed class IndicatorSet
     private readonly ulong[] _domainFilter;
     private readonly ulong _filterMask;
 
-    private IndicatorSet(DetectionIndicator[] indicators, ValueTable<string> domains, ValueTable<(IocKind, string)> exact,
+    private IndicatorSet(DetectionIndicator[] indicators, DomainTable domains, ValueTable<(IocKind, string)> exact,
         Dictionary<(bool V6, int Prefix), ValueTable<UInt128>> networks, IndicatorSetStats stats)
     {
         _indicators = indicators;
         _domains = domains;
-        // Not frozen: freezing a million keys took longer than the rest of the load (1.35 s against 0.84 s in all,
-        // measured), for probes only a little cheaper. The default comparer hashes without randomization until it
-        // sees collisions, which makes each probe cheaper than an explicit ordinal comparer's.
-        _domainSpans = domains.Map.GetAlternateLookup<ReadOnlySpan<char>>();
-        // A Bloom filter of the listed domains (two bits each, about 16 bits per domain, so at most a few percent of
-        // unlisted names pass): a million domains fill a table of tens of megabytes, and most names in a log are not
-        // listed, so most probes end in a bitmap of a few megabytes that stays in the cache.
-        int bits = (int)Math.Min(1L << 31, Math.Max(1L << 12, (long)BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, domains.Map.Count)) * 16));
-        _domainFilter = new ulong[bits / 64];
-        _filterMask = (ulong)bits - 1;
-        foreach (string d in domains.Map.Keys)
-        {
-            Set(SuffixHash.Of(d));
-        }
+        _domains.Trim();
         _exact = exact;
         _v4 = [.. networks.Where(kv => !kv.Key.V6).OrderByDescending(kv => kv.Key.Prefix).Select(kv => (kv.Key.Prefix, kv.Value.Convert(k => (uint)k)))];
         _v6 = [.. networks.Where(kv => kv.Key.V6).OrderByDescending(kv => kv.Key.Prefix).Select(kv => (kv.Key.Prefix, kv.Value))];
-        _kinds[(int)IocKind.Domain] = domains.Map.Count > 0;
+        _kinds[(int)IocKind.Domain] = domains.Count > 0;
         _kinds[(int)IocKind.Address] = _v4.Length > 0 || _v6.Length > 0;
         foreach (var (kind, _) in exact.Map.Keys)
         {
             _kinds[(int)kind] = true;
+        }
+        // A Bloom filter of the listed domains (about 16 bits each, both of a key's bits in one word): most names in a
+        // log are not listed, and a miss then ends in a bitmap of a few megabytes instead of a probe of the table.
+        int bits = (int)Math.Min(1L << 31, Math.Max(1L << 12, (long)BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, domains.Count)) * 16));
+        _domainFilter = new ulong[bits / 64];
+        _filterMask = (ulong)bits - 1;
+        foreach (ulong h in domains.Hashes())
+        {
+            Set(h);
         }
         Stats = stats;
     }
@@ -82,60 +77,17 @@ public sealed class IndicatorSet
     public static IndicatorSet Build(IEnumerable<DetectionIndicator> indicators, DateTimeOffset now, AllowList? allow = null)
     {
         ArgumentNullException.ThrowIfNull(indicators);
-        allow ??= AllowList.Default;
-        var all = indicators.ToArray();
-        var domains = new ValueTable<string>(null);
-        var exact = new ValueTable<(IocKind, string)>(null);
-        var networks = new Dictionary<(bool, int), ValueTable<UInt128>>();
-        int active = 0, inactive = 0, engine = 0, suppressed = 0;
-        var engineMatchers = new List<(int, Perisai.Patterning.Matching.PatternMatcher)>();
-        for (int i = 0; i < all.Length; i++)
+        var builder = new IndicatorSetBuilder(now, allow);
+        foreach (var indicator in indicators)
         {
-            var indicator = all[i];
-            if (!indicator.IsActive(now))
-            {
-                inactive++;
-                continue;
-            }
-            active++;
-            if (indicator.Lookups.Count == 0)
-            {
-                engine++;
-                if (Perisai.Patterning.Matching.PatternMatcher.TryCompile(indicator.Pattern, out var matcher, out _))
-                {
-                    engineMatchers.Add((i, matcher!));
-                }
-                continue;
-            }
-            foreach (var lookup in indicator.Lookups)
-            {
-                if (!indicator.Forced && allow.Contains(lookup))
-                {
-                    suppressed++;
-                    continue;
-                }
-                switch (lookup.Kind)
-                {
-                    case IocKind.Domain:
-                        domains.Add(lookup.Value, i);
-                        break;
-                    case IocKind.Address:
-                        var (v6, prefix, start) = AddressKey.Parse(lookup.Value);
-                        if (!networks.TryGetValue((v6, prefix), out var table))
-                        {
-                            networks[(v6, prefix)] = table = new ValueTable<UInt128>(null);
-                        }
-                        table.Add(start, i);
-                        break;
-                    default:
-                        exact.Add((lookup.Kind, lookup.Value), i);
-                        break;
-                }
-            }
+            builder.Add(indicator);
         }
-        var stats = new IndicatorSetStats(all.Length, active, inactive, engine, domains.Map.Count + exact.Map.Count + networks.Values.Sum(t => t.Map.Count), suppressed);
-        return new IndicatorSet(all, domains, exact, networks, stats) { Engine = engineMatchers };
+        return builder.Build();
     }
+
+    internal static IndicatorSet Create(DetectionIndicator[] indicators, DomainTable domains, ValueTable<(IocKind, string)> exact,
+        Dictionary<(bool V6, int Prefix), ValueTable<UInt128>> networks, IndicatorSetStats stats, List<(int, Perisai.Patterning.Matching.PatternMatcher)> engine) =>
+        new(indicators, domains, exact, networks, stats) { Engine = engine };
 
     /// <summary>
     /// The indicators a log value hits, each with the listed value it hit (a domain's parent, the block of an address).
@@ -203,16 +155,16 @@ public sealed class IndicatorSet
         }
         // The name and each parent, found right to left: the hash of each suffix extends the next shorter one's. The
         // last label alone is never looked up: a listed domain has at least two (IocNormalizer.Domain).
-        ulong hash = SuffixHash.Seed;
+        ulong hash = DomainTable.Seed;
         bool dotSeen = false;
         for (int i = name.Length - 1; i >= 0; i--)
         {
             char c = name[i];
-            hash = SuffixHash.Step(hash, c);
+            hash = DomainTable.Step(hash, c);
             dotSeen |= c == '.';
-            if (dotSeen && (i == 0 || name[i - 1] == '.') && MayHold(hash) && _domainSpans.TryGetValue(name[i..], out int slot))
+            if (dotSeen && (i == 0 || name[i - 1] == '.') && MayHold(hash) && _domains.Find(name[i..], hash) is int entry and >= 0)
             {
-                _domains.AddHits(slot, name[i..].ToString(), hits);
+                _domains.AddHits(entry, hits);
             }
         }
     }
@@ -248,26 +200,8 @@ public sealed class IndicatorSet
         }
     }
 
-    /// <summary>FNV-1a over the characters from last to first, so that a name's suffixes hash on the way.</summary>
-    private static class SuffixHash
-    {
-        public const ulong Seed = 14695981039346656037;
-
-        public static ulong Step(ulong hash, char c) => (hash ^ c) * 1099511628211;
-
-        public static ulong Of(string s)
-        {
-            ulong h = Seed;
-            for (int i = s.Length - 1; i >= 0; i--)
-            {
-                h = Step(h, s[i]);
-            }
-            return h;
-        }
-    }
-
     /// <summary>Reads back the key <see cref="IpSet.Key"/> wrote.</summary>
-    private static class AddressKey
+    internal static class AddressKey
     {
         public static (bool IsV6, int Prefix, UInt128 Start) Parse(string key)
         {
@@ -282,7 +216,7 @@ public sealed class IndicatorSet
     /// index itself; only values listed by several point (as a negative number) into a shared list. A million list
     /// entries then cost one dictionary entry each rather than a dictionary entry and a list.
     /// </summary>
-    private sealed class ValueTable<TKey>(IEqualityComparer<TKey>? comparer) where TKey : notnull
+    internal sealed class ValueTable<TKey>(IEqualityComparer<TKey>? comparer) where TKey : notnull
     {
         private readonly List<List<int>> _shared = [];
 
@@ -354,8 +288,14 @@ public sealed class AllowList
 {
     private readonly HashSet<IocLookup> _values;
 
+    private readonly HashSet<(IocKind, int)> _lengths;
+
     /// <summary>An allow list of exactly these values (normalized).</summary>
-    public AllowList(IEnumerable<IocLookup> values) => _values = [.. values];
+    public AllowList(IEnumerable<IocLookup> values)
+    {
+        _values = [.. values];
+        _lengths = [.. _values.Select(v => (v.Kind, v.Value.Length))];
+    }
 
     /// <summary>
     /// Public resolvers (Google, Cloudflare, Quad9, OpenDNS, in IPv4 and IPv6) and a short list of the most visited
@@ -377,6 +317,10 @@ public sealed class AllowList
 
     /// <summary>Whether the value is known to be benign.</summary>
     public bool Contains(IocLookup lookup) => _values.Contains(lookup);
+
+    /// <summary>Whether the canonical value is known to be benign, without making a string of it for the common miss.</summary>
+    internal bool Contains(IocKind kind, ReadOnlySpan<char> value) =>
+        _lengths.Contains((kind, value.Length)) && _values.Contains(new IocLookup(kind, value.ToString()));
 
     /// <summary>The default list plus the values of <paramref name="lines"/> (one per line, '#' comments), classified as plain-list values are.</summary>
     public static AllowList WithExtra(IEnumerable<string> lines) =>

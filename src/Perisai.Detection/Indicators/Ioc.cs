@@ -82,7 +82,10 @@ public static class IocNormalizer
                 return null;
             }
         }
-        if (!value.Contains('.', StringComparison.Ordinal))
+        // At least two labels, and a top-level label that is not all digits (RFC 3696 §2): '1.2.3' is a broken address,
+        // not a name.
+        int lastDot = value.LastIndexOf('.');
+        if (lastDot < 0 || value.AsSpan(lastDot + 1).IndexOfAnyExceptInRange('0', '9') < 0)
         {
             return null;
         }

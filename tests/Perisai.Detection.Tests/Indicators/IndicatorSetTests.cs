@@ -108,4 +108,33 @@ public sealed class IndicatorSetTests
             hits.Select(h => set.Indicators[h.Indicator].Id).Order(StringComparer.Ordinal).ToArray());
         Assert.Equal(["203.0.113.9/32", "iuqerfsodp9ifjaposdfjhgosurijfaewrwergwea.com"], hits.Select(h => h.Listed).Order(StringComparer.Ordinal).ToArray());
     }
+
+    [Fact]
+    public void ReadInto_PlainList_StreamsEveryKindIntoTheTables()
+    {
+        const string List = "# feed\nevil.com\nMixed.Example\nbad[.]org\n10.0.0.0/8\nhxxp://x.example/a\n44d88612fea8a8f36de82e1278abb02f\n1.2.3\nwww.google.com\ngoogle.com\n";
+        var builder = new IndicatorSetBuilder(Fixtures.Now);
+        var problems = new List<IndicatorProblem>();
+        IndicatorSource.ReadInto("feed.txt", new MemoryStream(System.Text.Encoding.UTF8.GetBytes(List)), builder, problems);
+        var set = builder.Build();
+        // "1.2.3" is neither an address nor a domain name with a known form; google.com is allow-listed.
+        Assert.Equal("feed.txt line 8: '1.2.3' is not an address, domain, URL, e-mail address or hash", Assert.Single(problems).ToString());
+        Assert.Equal(1, set.Stats.Suppressed);
+        string[] Hit(IocKind kind, string value)
+        {
+            var hits = new List<IndicatorHit>();
+            set.Match(kind, value, hits);
+            return [.. hits.Select(h => h.Listed)];
+        }
+        Assert.Equal(["evil.com"], Hit(IocKind.Domain, "a.b.evil.com"));
+        Assert.Equal(["mixed.example"], Hit(IocKind.Domain, "MIXED.example"));
+        Assert.Equal(["bad.org"], Hit(IocKind.Domain, "bad.org"));
+        Assert.Equal(["10.0.0.0/8"], Hit(IocKind.Address, "10.9.8.7"));
+        Assert.Equal(["http://x.example/a"], Hit(IocKind.Url, "http://X.example/a"));
+        Assert.Equal(["44d88612fea8a8f36de82e1278abb02f"], Hit(IocKind.FileHash, "44D88612FEA8A8F36DE82E1278ABB02F"));
+        Assert.Equal(["www.google.com"], Hit(IocKind.Domain, "www.google.com"));
+        Assert.Empty(Hit(IocKind.Domain, "mail.google.com"));
+        Assert.Empty(Hit(IocKind.Domain, "notevil.com"));
+        Assert.Equal("list:feed.txt", Assert.Single(set.Indicators).Id);
+    }
 }

@@ -1,0 +1,87 @@
+using Perisai.Patterning.Matching;
+
+namespace Perisai.Detection.Indicators;
+
+/// <summary>
+/// Builds an <see cref="IndicatorSet"/> as indicators arrive, so that a list of a million values goes straight into
+/// the compact tables without a million strings in between (<see cref="IndicatorSource.ReadInto"/>).
+/// </summary>
+public sealed class IndicatorSetBuilder(DateTimeOffset now, AllowList? allow = null)
+{
+    private readonly AllowList _allow = allow ?? AllowList.Default;
+    private readonly List<DetectionIndicator> _all = [];
+    private readonly DomainTable _domains = new();
+    private readonly IndicatorSet.ValueTable<(IocKind, string)> _exact = new(null);
+    private readonly Dictionary<(bool V6, int Prefix), IndicatorSet.ValueTable<UInt128>> _networks = [];
+    private readonly List<(int, PatternMatcher)> _engine = [];
+    private int _active, _inactive, _engineCount, _suppressed;
+
+    /// <summary>Adds an indicator with its lookups.</summary>
+    public void Add(DetectionIndicator indicator)
+    {
+        ArgumentNullException.ThrowIfNull(indicator);
+        int i = _all.Count;
+        _all.Add(indicator);
+        if (!indicator.IsActive(now))
+        {
+            _inactive++;
+            return;
+        }
+        _active++;
+        if (indicator.Lookups.Count == 0)
+        {
+            _engineCount++;
+            if (PatternMatcher.TryCompile(indicator.Pattern, out var matcher, out _))
+            {
+                _engine.Add((i, matcher!));
+            }
+            return;
+        }
+        foreach (var lookup in indicator.Lookups)
+        {
+            AddLookup(i, indicator.Forced, lookup.Kind, lookup.Value);
+        }
+    }
+
+    /// <summary>Adds an indicator whose lookups follow one by one (<see cref="AddLookup"/>); returns its index.</summary>
+    internal int AddStreamed(DetectionIndicator indicator)
+    {
+        _all.Add(indicator);
+        _active++;
+        return _all.Count - 1;
+    }
+
+    /// <summary>Adds one canonical value of the indicator at <paramref name="index"/>.</summary>
+    internal void AddLookup(int index, bool forced, IocKind kind, ReadOnlySpan<char> value)
+    {
+        if (!forced && _allow.Contains(kind, value))
+        {
+            _suppressed++;
+            return;
+        }
+        switch (kind)
+        {
+            case IocKind.Domain:
+                _domains.Add(value, index);
+                break;
+            case IocKind.Address:
+                var (v6, prefix, start) = IndicatorSet.AddressKey.Parse(value.ToString());
+                if (!_networks.TryGetValue((v6, prefix), out var table))
+                {
+                    _networks[(v6, prefix)] = table = new IndicatorSet.ValueTable<UInt128>(null);
+                }
+                table.Add(start, index);
+                break;
+            default:
+                _exact.Add((kind, value.ToString()), index);
+                break;
+        }
+    }
+
+    /// <summary>The set, compiled.</summary>
+    public IndicatorSet Build()
+    {
+        var stats = new IndicatorSetStats(_all.Count, _active, _inactive, _engineCount, _domains.Count + _exact.Map.Count + _networks.Values.Sum(t => t.Map.Count), _suppressed);
+        return IndicatorSet.Create([.. _all], _domains, _exact, _networks, stats, _engine);
+    }
+}
