@@ -1,9 +1,11 @@
+using System.Numerics;
+
 namespace Perisai.Detection.Indicators;
 
 /// <summary>
 /// Listed domain names, compact: the names' ASCII bytes one after another in one array, an entry per name (where its
 /// bytes start, how many, which indicator lists it) and an open-addressing table of entry numbers. A million names of
-/// twenty characters cost about 40 MB here, against some 150 MB as .NET strings in a dictionary, and a lookup compares
+/// twenty characters cost about 30 MB here, against some 150 MB as .NET strings in a dictionary, and a lookup compares
 /// bytes in place, from a name given as characters, without making a string.
 /// </summary>
 internal sealed class DomainTable
@@ -13,7 +15,6 @@ internal sealed class DomainTable
     private int[] _start = new int[1024];
     private byte[] _length = new byte[1024];
     private int[] _value = new int[1024];
-    private ulong[] _hash = new ulong[1024];
     private int[] _table = new int[2048]; // entry number + 1; 0 is empty
     private readonly List<List<int>> _shared = [];
 
@@ -57,7 +58,8 @@ internal sealed class DomainTable
             }
             return;
         }
-        if ((Count + 1) * 2 > _table.Length)
+        // Load factor at most 3/4: probes stay short (the Bloom filter already spares most misses a probe).
+        if ((Count + 1) * 4 > _table.Length * 3)
         {
             Grow();
         }
@@ -66,7 +68,6 @@ internal sealed class DomainTable
             Array.Resize(ref _start, Count * 2);
             Array.Resize(ref _length, Count * 2);
             Array.Resize(ref _value, Count * 2);
-            Array.Resize(ref _hash, Count * 2);
         }
         if (_used + name.Length > _bytes.Length)
         {
@@ -79,7 +80,6 @@ internal sealed class DomainTable
         _start[Count] = _used;
         _length[Count] = (byte)name.Length;
         _value[Count] = indicator;
-        _hash[Count] = hash;
         _used += name.Length;
         Insert(Count, hash);
         Count++;
@@ -96,7 +96,7 @@ internal sealed class DomainTable
             {
                 return -1;
             }
-            if (_hash[e] == hash && _length[e] == name.Length && Same(e, name))
+            if (_length[e] == name.Length && Same(e, name))
             {
                 return e;
             }
@@ -135,22 +135,50 @@ internal sealed class DomainTable
         }
     }
 
-    /// <summary>Releases the slack of the growing arrays once every name is in.</summary>
-    public void Trim()
+    /// <summary>
+    /// Room for names totalling <paramref name="bytes"/> (a list file's length bounds them): the arrays are then made
+    /// once, not doubled and copied while a large list loads, which would hold two copies at the peak.
+    /// </summary>
+    public void Reserve(long bytes)
     {
-        Array.Resize(ref _bytes, _used);
-        Array.Resize(ref _start, Count);
-        Array.Resize(ref _length, Count);
-        Array.Resize(ref _value, Count);
-        Array.Resize(ref _hash, Count);
+        if (bytes <= _bytes.Length || bytes >= int.MaxValue)
+        {
+            return;
+        }
+        Array.Resize(ref _bytes, (int)bytes);
+        // Entries: a listed name and its newline take some twenty bytes; more names than that only means one doubling.
+        int entries = (int)Math.Min(bytes / 20, int.MaxValue / 2);
+        if (entries > _start.Length)
+        {
+            Array.Resize(ref _start, entries);
+            Array.Resize(ref _length, entries);
+            Array.Resize(ref _value, entries);
+            int slots = (int)BitOperations.RoundUpToPowerOf2((uint)(entries * 4 / 3 + 1));
+            if (slots > _table.Length && Count == 0)
+            {
+                _table = new int[slots];
+            }
+        }
     }
 
+    /// <summary>The hash of each name, for the Bloom filter in front of the table.</summary>
     public IEnumerable<ulong> Hashes()
     {
         for (int e = 0; e < Count; e++)
         {
-            yield return _hash[e];
+            yield return HashOf(e);
         }
+    }
+
+    private ulong HashOf(int entry)
+    {
+        ulong h = Seed;
+        var bytes = _bytes.AsSpan(_start[entry], _length[entry]);
+        for (int i = bytes.Length - 1; i >= 0; i--)
+        {
+            h = Step(h, (char)bytes[i]);
+        }
+        return h;
     }
 
     private void Insert(int entry, ulong hash)
@@ -169,7 +197,7 @@ internal sealed class DomainTable
         _table = new int[_table.Length * 2];
         for (int e = 0; e < Count; e++)
         {
-            Insert(e, _hash[e]);
+            Insert(e, HashOf(e));
         }
     }
 }

@@ -33,7 +33,6 @@ public sealed class IndicatorSet
     {
         _indicators = indicators;
         _domains = domains;
-        _domains.Trim();
         _exact = exact;
         _v4 = [.. networks.Where(kv => !kv.Key.V6).OrderByDescending(kv => kv.Key.Prefix).Select(kv => (kv.Key.Prefix, kv.Value.Convert(k => (uint)k)))];
         _v6 = [.. networks.Where(kv => kv.Key.V6).OrderByDescending(kv => kv.Key.Prefix).Select(kv => (kv.Key.Prefix, kv.Value))];

@@ -51,6 +51,9 @@ public sealed class IndicatorSetBuilder(DateTimeOffset now, AllowList? allow = n
         return _all.Count - 1;
     }
 
+    /// <summary>Room for domain names totalling <paramref name="bytes"/>, before a large list streams in.</summary>
+    internal void ReserveDomains(long bytes) => _domains.Reserve(bytes);
+
     /// <summary>Adds one canonical value of the indicator at <paramref name="index"/>.</summary>
     internal void AddLookup(int index, bool forced, IocKind kind, ReadOnlySpan<char> value)
     {

@@ -89,13 +89,19 @@ public static class IndicatorSource
             }
             return;
         }
-        using var reader = new StreamReader(all, System.Text.Encoding.UTF8, false, 1 << 16);
+        if (stream.CanSeek)
+        {
+            builder.ReserveDomains(stream.Length);
+        }
+        // Lines as bytes, widened into a buffer on the stack: a million lines make no garbage.
+        var reader = new Scanning.LineReader(all);
+        Span<char> chars = stackalloc char[256];
         int index = -1, number = 0;
-        for (string? raw = reader.ReadLine(); raw is not null; raw = reader.ReadLine())
+        while (reader.MoveNext())
         {
             number++;
-            var line = raw.AsSpan().Trim();
-            if (line.IsEmpty || line[0] == '#')
+            var bytes = reader.Current.Trim(" \t"u8);
+            if (bytes.IsEmpty || bytes[0] == '#')
             {
                 continue;
             }
@@ -103,17 +109,27 @@ public static class IndicatorSource
             {
                 index = builder.AddStreamed(new DetectionIndicator($"list:{source}", source, "plain list", null, null, false, false, []));
             }
+            string? text = null;
+            scoped ReadOnlySpan<char> line;
+            if (bytes.Length <= chars.Length && System.Text.Ascii.IsValid(bytes))
+            {
+                System.Text.Ascii.ToUtf16(bytes, chars, out int n);
+                line = chars[..n];
+            }
+            else
+            {
+                line = text = System.Text.Encoding.UTF8.GetString(bytes);
+            }
             if (IsPlainDomain(line))
             {
                 builder.AddLookup(index, false, IocKind.Domain, line);
             }
-            else if (Classify(Refang(line.ToString())) is { } lookup)
+            else if (Classify(Refang(text ??= line.ToString())) is { } lookup)
             {
                 builder.AddLookup(index, false, lookup.Kind, lookup.Value);
             }
             else
             {
-                string text = line.ToString();
                 problems.Add(new IndicatorProblem(source, $"line {number}", DetectionMessages.Unrecognized(text.Length > 60 ? text[..60] + "…" : text)));
             }
         }
