@@ -239,11 +239,20 @@ internal sealed class ZeekParser(IReadOnlyDictionary<string, IocKind>? extra) : 
         {
             return sink.Probe(kind, text);
         }
-        if (sink.Probe(IocKind.Domain, text) || sink.Probe(IocKind.Address, text.Trim("[]")))
+        if (sink.Probe(IocKind.Domain, text))
         {
             return true;
         }
+        // An address in a name's column starts with a digit (IPv4), or has a colon (IPv6, or a port) or a bracket.
         int colon = text.LastIndexOf(':');
+        if (colon < 0 && text[0] != '[' && !char.IsAsciiDigit(text[0]))
+        {
+            return false;
+        }
+        if (sink.Probe(IocKind.Address, text.Trim("[]")))
+        {
+            return true;
+        }
         return colon > 0 && (sink.Probe(IocKind.Domain, text[..colon]) || sink.Probe(IocKind.Address, text[..colon].Trim("[]")));
     }
 
