@@ -83,7 +83,7 @@ public sealed class SharingWorld
         var ids = new List<string>();
         for (int i = 0; i < 14; i++)
         {
-            string type = rnd.Next(7) switch { 0 or 1 => "indicator", 2 => "malware", 3 or 4 => "relationship", 5 => "note", _ => "report" };
+            string type = rnd.Next(8) switch { 0 or 1 => "indicator", 2 => "malware", 3 or 4 => "relationship", 5 => "note", 6 => "sighting", _ => "report" };
             string id = rnd.Next(5) == 0 && ids.Count > 0 ? ids[rnd.Next(ids.Count)] : $"{type}--{new Guid(rnd.GetItems<byte>(Enumerable.Range(0, 256).Select(b => (byte)b).ToArray(), 16))}";
             if (!id.StartsWith(type + "--", StringComparison.Ordinal))
             {
@@ -124,6 +124,12 @@ public sealed class SharingWorld
                 case "relationship":
                     json["relationship_type"] = "indicates"; json["source_ref"] = Ref(); json["target_ref"] = Ref();
                     required = "source_ref";
+                    break;
+                case "sighting":
+                    // Reported by a member: of something (any ref), where (an organization); count 1 each.
+                    json["sighting_of_ref"] = Ref(); json["count"] = 1;
+                    json["where_sighted_refs"] = new JsonArray(JsonValue.Create(orgs[rnd.Next(orgs.Count)].Id));
+                    required = "sighting_of_ref";
                     break;
                 case "note":
                     json["content"] = "c"; json["object_refs"] = new JsonArray([.. Enumerable.Range(0, 1 + rnd.Next(3)).Select(_ => (JsonNode)JsonValue.Create(Ref())!)]);
