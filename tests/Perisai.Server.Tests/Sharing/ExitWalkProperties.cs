@@ -11,7 +11,7 @@ using Perisai.Tests.Sharing;
 namespace Perisai.Server.Tests.Sharing;
 
 /// <summary>
-/// Every exit of the node, walked by random readers of random worlds: the collections list, objects (paged with a
+/// Every exit of the node, walked by random readers of random worlds (the sightings summary included): the collections list, objects (paged with a
 /// small random limit, following <c>next</c>), the manifest, one object, its versions. Each response must hold
 /// exactly what the decision function entitles the reader to: no more (a leak), no less (paging stays exact); a
 /// report must list only refs the reader may see; an object the reader may not see answers exactly as one never
@@ -54,7 +54,7 @@ public sealed class ExitWalkProperties : IAsyncLifetime
         var cases = from world in Gen.Choose(0, WorldCount - 1)
                     from reader in Gen.Choose(0, 4)
                     from collection in Gen.Choose(0, 2)
-                    from exit in Gen.Choose(0, 5)
+                    from exit in Gen.Choose(0, 6)
                     from limit in Gen.Choose(1, 6)
                     from objectIndex in Gen.Choose(0, 13)
                     select (world, reader, collection, exit, limit, objectIndex);
@@ -143,6 +143,38 @@ public sealed class ExitWalkProperties : IAsyncLifetime
                 var expected = world.Expected(model, reader, collection, allVersions ? VersionFilter.Every : VersionFilter.LastOnly, leavingNode: true)
                     .Select(e => (e.Item1, e.Item2)).Order().ToList();
                 Assert.True(expected.SequenceEqual(seen), $"{where}: exported [{string.Join(", ", seen)}], entitled to [{string.Join(", ", expected)}]");
+                return;
+            }
+            case 6:
+            {
+                // The sightings summary (docs/detection.md): it counts exactly the sightings the reader is entitled to,
+                // in every collection it can read on the node (other worlds' public ones included), one per id and
+                // version, and names no indicator that none of them refers to.
+                var summary = JsonDocument.Parse(await client.GetStringAsync("/api/v1/sightings/summary")).RootElement.GetProperty("indicators");
+                var entitled = new HashSet<(string, string)>();
+                var referred = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var (other, otherModel, _) in _worlds)
+                {
+                    var stored = other.Stored().ToLookup(x => (x.Shared.Id, x.VersionKey));
+                    foreach (var c in other.Collections.Where(c => otherModel.CanRead(reader, c.Id)))
+                    {
+                        foreach (var (id, key, _) in other.Expected(otherModel, reader, c.Id, VersionFilter.LastOnly).Where(e => e.Item1.StartsWith("sighting--", StringComparison.Ordinal)))
+                        {
+                            entitled.Add((id, key));
+                            foreach (var x in stored[(id, key)])
+                            {
+                                using var doc = JsonDocument.Parse(x.Object.Json);
+                                referred.Add(doc.RootElement.GetProperty("sighting_of_ref").GetString()!);
+                            }
+                        }
+                    }
+                }
+                long counted = summary.EnumerateArray().Sum(i => i.GetProperty("sightings").GetInt64());
+                Assert.True(counted == entitled.Count, $"{where}: the summary counts {counted} sightings, the reader is entitled to {entitled.Count}");
+                foreach (var i in summary.EnumerateArray())
+                {
+                    Assert.True(referred.Contains(i.GetProperty("indicator").GetString()!), $"{where}: the summary names {i.GetProperty("indicator").GetString()}");
+                }
                 return;
             }
             default:
