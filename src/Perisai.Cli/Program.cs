@@ -16,5 +16,6 @@ var root = new RootCommand("Perisai: a STIX 2.1 / TAXII 2.1 threat-intelligence 
     BundleCommands.Validate(),
     PatternCommands.Pattern(),
     ScanCommand.Create(),
+    SightingsCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -19,6 +19,7 @@ public sealed class CommandLineTests
     [InlineData("pattern", "check")]
     [InlineData("pattern", "match")]
     [InlineData("scan")]
+    [InlineData("sightings")]
     public async Task Help_EveryVerb_ShowsAnExample(params string[] verb)
     {
         var (exit, stdout, _) = await PerisaiProcess.RunAsync([.. verb, "--help"]);

@@ -126,5 +126,13 @@ public sealed class ScanFromNodeTests
         }
         Assert.Equal(indicators, sightings.Select(x => x.GetProperty("sighting_of_ref").GetString()!).Order(StringComparer.Ordinal).ToArray());
         Assert.All(sightings, x => Assert.Equal(1, x.GetProperty("count").GetInt32()));
+
+        // The node's summary, as the reporting organization sees it: both indicators, once each, from Malaysia.
+        var summary = await PerisaiProcess.RunAsync(["sightings", "--as", "MyCERT", "--json", .. node.StoreArgs]);
+        Assert.True(summary.Exit == 0, summary.Err);
+        var rows = JsonDocument.Parse(summary.Out).RootElement.EnumerateArray().ToList();
+        Assert.Equal(indicators, rows.Select(r => r.GetProperty("indicator").GetString()!).Order(StringComparer.Ordinal).ToArray());
+        Assert.All(rows, r => Assert.Equal(1, r.GetProperty("count").GetInt64()));
+        Assert.All(rows, r => Assert.Equal(1, r.GetProperty("by_country").GetProperty("MY").GetInt64()));
     }
 }

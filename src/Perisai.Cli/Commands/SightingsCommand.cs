@@ -1,0 +1,45 @@
+using System.CommandLine;
+using Perisai.Server.Detection;
+using Perisai.Storage;
+
+namespace Perisai.Cli.Commands;
+
+/// <summary><c>perisai sightings</c>: what members reported seeing, per indicator and per country.</summary>
+internal static class SightingsCommand
+{
+    public static Command Create()
+    {
+        var store = new StoreOptions();
+        var indicator = new Option<string?>("--indicator") { Description = "Only this indicator's sightings." };
+        var asOrg = new Option<string>("--as") { Description = "Organization whose view is shown: only the sightings it may read.", DefaultValueFactory = _ => Bootstrap.OperatorOrg };
+        var json = new Option<bool>("--json") { Description = "Print the summary as JSON." };
+        var command = new Command("sightings", """
+            Summarize the sightings reported to this node (perisai scan --report): per indicator, how many times, by how
+            many organizations and countries, and when last. Only what the organization named by --as may read counts.
+
+            Example:
+              perisai sightings --as MyCERT
+            """)
+        { indicator, asOrg, json };
+        store.AddTo(command);
+        command.SetAction(async (p, ct) =>
+        {
+            await using var s = await store.OpenAsync(p, ct).ConfigureAwait(false);
+            var org = await s.FindOrganizationAsync(p.GetValue(asOrg)!, ct).ConfigureAwait(false);
+            if (org is null)
+            {
+                return Output.Fail("sightings", $"no organization '{p.GetValue(asOrg)}'.");
+            }
+            var (_, trust) = await s.LoadTrustAsync(ct).ConfigureAwait(false);
+            var rows = await SightingSummary.ComputeAsync(s, SharingFilter.For(trust, org.Id), p.GetValue(indicator), ct).ConfigureAwait(false);
+            Output.Print(p.GetValue(json), rows,
+                ("Indicator", r => r.Indicator),
+                ("Count", r => r.Count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)),
+                ("Sightings", r => r.Sightings.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                ("Countries", r => string.Join(" ", r.ByCountry.Select(kv => $"{kv.Key}:{kv.Value}"))),
+                ("Last seen", r => r.LastSeen?.Text));
+            return 0;
+        });
+        return command;
+    }
+}
