@@ -34,14 +34,7 @@ public static class IndicatorSource
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(problems);
-        var buffered = new BufferedStream(stream, 1 << 16);
-        int first;
-        do
-        {
-            first = buffered.ReadByte();
-        }
-        while (first is ' ' or '\t' or '\r' or '\n' or 0xEF or 0xBB or 0xBF);
-        var all = new ConcatStream(first < 0 ? [] : [(byte)first], buffered);
+        var (first, all) = Peek(stream);
         if (first is '{' or '[')
         {
             JsonDocument doc;
@@ -73,14 +66,7 @@ public static class IndicatorSource
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(problems);
-        var buffered = new BufferedStream(stream, 1 << 16);
-        int first;
-        do
-        {
-            first = buffered.ReadByte();
-        }
-        while (first is ' ' or '\t' or '\r' or '\n' or 0xEF or 0xBB or 0xBF);
-        var all = new ConcatStream(first < 0 ? [] : [(byte)first], buffered);
+        var (first, all) = Peek(stream);
         if (first is '{' or '[')
         {
             foreach (var indicator in Read(source, all, problems))
@@ -164,6 +150,22 @@ public static class IndicatorSource
             previous = c;
         }
         return dot && s[(s.LastIndexOf('.') + 1)..].IndexOfAnyExceptInRange('0', '9') >= 0;
+    }
+
+    /// <summary>
+    /// The first byte that is not white space or a byte order mark (it tells JSON from a list), and a stream that
+    /// reads from that byte on.
+    /// </summary>
+    private static (int First, Stream All) Peek(Stream stream)
+    {
+        var buffered = new BufferedStream(stream, 1 << 16);
+        int first;
+        do
+        {
+            first = buffered.ReadByte();
+        }
+        while (first is ' ' or '\t' or '\r' or '\n' or 0xEF or 0xBB or 0xBF);
+        return (first, new ConcatStream(first < 0 ? [] : [(byte)first], buffered));
     }
 
     /// <summary>A byte already read, then the rest of the stream.</summary>
