@@ -11,7 +11,8 @@ namespace Perisai.Detection.Scanning;
 /// Runs the indicators that are not plain lookups: each log line becomes one observation (an observed-data whose SCOs
 /// are the line's values, at the line's time), and every <see cref="Size"/> lines, and at the end of each file, the
 /// pattern engine evaluates those indicators over the window. A hit is reported on every line whose observation took
-/// part. Windows do not overlap, so a multi-observation pattern whose parts fall in two windows is not seen.
+/// part, once. Consecutive windows overlap by half (<see cref="Overlap"/>), so a sequence whose parts are at most that
+/// many events apart is always seen whole in some window.
 /// </summary>
 internal sealed class EventWindow(IndicatorSet set, string file, Action<Hit> onHit, ScanSummary summary)
 {
@@ -20,6 +21,11 @@ internal sealed class EventWindow(IndicatorSet set, string file, Action<Hit> onH
     /// stays a few milliseconds.
     /// </summary>
     public const int Size = 10_000;
+
+    /// <summary>Events a window keeps from the one before.</summary>
+    public const int Overlap = Size / 2;
+
+    private readonly HashSet<(int Indicator, long Line)> _reported = [];
 
     private readonly List<(long Line, DateTimeOffset Time, List<(IocKind Kind, string Value)> Values)> _events = [];
     private List<(IocKind, string)>? _current;
@@ -46,15 +52,29 @@ internal sealed class EventWindow(IndicatorSet set, string file, Action<Hit> onH
         _current = null;
         if (_events.Count >= Size)
         {
-            Flush();
+            Run();
+            // Slide: keep the newer half, and forget what was reported on lines that are gone.
+            _events.RemoveRange(0, _events.Count - Overlap);
+            long oldest = _events[0].Line;
+            _reported.RemoveWhere(r => r.Line < oldest);
         }
     }
 
+    /// <summary>Evaluates what is left (the end of a file, or a followed file gone quiet) and starts afresh.</summary>
     public void Flush()
+    {
+        Run();
+        _events.Clear();
+        _reported.Clear();
+    }
+
+    /// <summary>Evaluates the window as it is and keeps it (a followed file gone quiet: more lines may come).</summary>
+    public void Evaluate() => Run();
+
+    private void Run()
     {
         if (_events.Count == 0 || set.Engine.Count == 0)
         {
-            _events.Clear();
             return;
         }
         var json = new StringBuilder("[");
@@ -79,11 +99,14 @@ internal sealed class EventWindow(IndicatorSet set, string file, Action<Hit> onH
             foreach (var o in result.Observations)
             {
                 var (line, time, values) = _events[index[o.Id!]];
+                if (!_reported.Add((indicatorIndex, line)))
+                {
+                    continue; // reported by the window before, which held this line too
+                }
                 var indicator = set.Indicators[indicatorIndex];
                 summary.HitsByIndicator[indicator.Id] = summary.HitsByIndicator.GetValueOrDefault(indicator.Id) + 1;
                 onHit(new Hit(file, line, "pattern", values[0].Kind, values[0].Value, indicator.Pattern, indicator, time));
             }
         }
-        _events.Clear();
     }
 }

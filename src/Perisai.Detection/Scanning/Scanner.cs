@@ -178,7 +178,7 @@ public sealed class Scanner(IndicatorSet indicators, TimeProvider time)
                 }
                 if (follow)
                 {
-                    window?.Flush();
+                    window?.Evaluate();
                     options.Progress?.Invoke(name, counted.Count);
                 }
             }

@@ -331,3 +331,32 @@ public sealed class FollowTests
         Assert.True(condition(), "timed out");
     }
 }
+
+/// <summary>Engine windows overlap: a sequence across a window's end is seen, and reported once.</summary>
+public sealed class EngineWindowBoundaryTests
+{
+    [Fact]
+    public void Engine_SequenceAcrossAWindowBoundary_IsSeenOnce()
+    {
+        const string Sequence = "indicator--00000000-0000-4000-8000-0000000000e3";
+        string bundle = "[{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"" + Sequence + "\",\"created\":\"2026-01-01T00:00:00.000Z\",\"modified\":\"2026-01-01T00:00:00.000Z\","
+            + "\"pattern\":\"([domain-name:value = 'stage1.example'] FOLLOWEDBY [ipv4-addr:value = '203.0.113.66']) WITHIN 60 SECONDS\",\"pattern_type\":\"stix\",\"valid_from\":\"2026-01-01T00:00:00Z\"}]";
+        var set = Perisai.Detection.Indicators.IndicatorSet.Build(Perisai.Detection.Indicators.IndicatorSource.Read("intel.json", bundle, []), Fixtures.Now);
+        var log = new StringBuilder("#separator \\x09\n#fields\tts\tid.orig_h\tid.resp_h\tquery\n");
+        int events = EventWindow.Size + 50;
+        for (int i = 0; i < events; i++)
+        {
+            string query = i == EventWindow.Size - 5 ? "stage1.example" : $"n{i}.example";
+            string resp = i == EventWindow.Size + 5 ? "203.0.113.66" : "192.168.1.1";
+            log.Append(System.Globalization.CultureInfo.InvariantCulture, $"{1764417600 + i}.0\t192.168.1.5\t{resp}\t{query}\n");
+        }
+        string dir = Directory.CreateTempSubdirectory("perisai-scan-").FullName;
+        string path = Path.Combine(dir, "dns.log");
+        File.WriteAllText(path, log.ToString());
+        var hits = new List<long>();
+        new Scanner(set, new FakeTimeProvider(Fixtures.Now)).Scan([path], new ScanOptions(), h => hits.Add(h.Line));
+        Directory.Delete(dir, recursive: true);
+        // Data lines start at line 3: event i is on line i + 3.
+        Assert.Equal([EventWindow.Size - 5 + 3L, EventWindow.Size + 5 + 3L], hits.Order().ToArray());
+    }
+}
