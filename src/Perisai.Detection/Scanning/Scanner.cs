@@ -120,24 +120,48 @@ public sealed class Scanner(IndicatorSet indicators, TimeProvider time)
 
     private void ScanFile(string path, ScanOptions options, Action<Hit> onHit, ScanSummary summary, CancellationToken ct)
     {
-        FileStream file;
+        // A followed file that was rotated (truncated, or replaced by a new one) is read again from its start.
+        bool rotated;
+        do
+        {
+            FileStream file;
+            try
+            {
+                file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Report(summary, new ScanProblem(path, 0, DetectionMessages.Unreadable(e.Message)));
+                return;
+            }
+            using (file)
+            {
+                rotated = ScanStream(path, file, options, onHit, summary, ct);
+            }
+        }
+        while (rotated && !ct.IsCancellationRequested);
+    }
+
+    /// <summary>
+    /// Whether the file at <paramref name="path"/> is no longer the one being read: shorter than what was read from it
+    /// (truncated in place, as logrotate's copytruncate does, or renamed away and replaced by a new, shorter file).
+    /// </summary>
+    private static bool Rotated(string path, FileStream reading)
+    {
         try
         {
-            file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16);
+            return new FileInfo(path).Length < reading.Position;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (IOException)
         {
-            Report(summary, new ScanProblem(path, 0, DetectionMessages.Unreadable(e.Message)));
-            return;
-        }
-        using (file)
-        {
-            ScanStream(path, file, options, onHit, summary, ct);
+            return false;
         }
     }
 
-    private void ScanStream(string name, Stream raw, ScanOptions options, Action<Hit> onHit, ScanSummary summary, CancellationToken ct)
+    /// <summary>Scans one stream; true when it was a followed file that was rotated, to be opened again.</summary>
+    private bool ScanStream(string name, Stream raw, ScanOptions options, Action<Hit> onHit, ScanSummary summary, CancellationToken ct)
     {
+        bool rotated = false;
         summary.Files++;
         var buffered = new BufferedStream(raw, 1 << 16);
         bool gzip = IsGzip(buffered);
@@ -180,9 +204,10 @@ public sealed class Scanner(IndicatorSet indicators, TimeProvider time)
                 {
                     window?.Evaluate();
                     options.Progress?.Invoke(name, counted.Count);
+                    rotated = raw is FileStream fs && Rotated(name, fs);
                 }
             }
-            while (follow && !ct.WaitHandle.WaitOne(FollowInterval));
+            while (follow && !rotated && !ct.WaitHandle.WaitOne(FollowInterval));
         }
         catch (OperationCanceledException) when (follow)
         {
@@ -204,6 +229,7 @@ public sealed class Scanner(IndicatorSet indicators, TimeProvider time)
         summary.Lines += lineNumber;
         summary.Bytes += counted.Count;
         options.Progress?.Invoke(name, counted.Count);
+        return rotated;
     }
 
     /// <summary>

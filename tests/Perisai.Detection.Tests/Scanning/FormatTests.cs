@@ -360,3 +360,37 @@ public sealed class EngineWindowBoundaryTests
         Assert.Equal([EventWindow.Size - 5 + 3L, EventWindow.Size + 5 + 3L], hits.Order().ToArray());
     }
 }
+
+/// <summary><c>--follow</c> across log rotation: a file renamed away and replaced is read again from its start.</summary>
+public sealed class FollowRotationTests
+{
+    [Fact]
+    public async Task Follow_RotatedFile_IsReadAgainFromItsStart()
+    {
+        string dir = Directory.CreateTempSubdirectory("perisai-scan-").FullName;
+        string path = Path.Combine(dir, "dns.log");
+        const string Header = "#separator \\x09\n#fields\tts\tid.orig_h\tquery\n";
+        await File.WriteAllTextAsync(path, Header + "1764417600.0\t192.168.1.5\ta.evil.com\n1764417601.0\t192.168.1.5\tquiet.example\n1764417602.0\t192.168.1.5\tquiet.example\n");
+        var hits = new System.Collections.Concurrent.ConcurrentQueue<(long, string)>();
+        using var cts = new CancellationTokenSource();
+        var scan = Task.Run(() => new Scanner(Fixtures.Set(), new FakeTimeProvider(Fixtures.Now)).Scan([path], new ScanOptions { Follow = true }, h => hits.Enqueue((h.Line, h.Value)), ct: cts.Token));
+        await WaitForAsync(() => hits.Count == 1);
+        // logrotate: the file is renamed away and a new, shorter one takes its name.
+        File.Move(path, path + ".1");
+        await File.WriteAllTextAsync(path, Header + "1764417700.0\t192.168.1.5\tb.evil.com\n");
+        await WaitForAsync(() => hits.Count == 2);
+        await cts.CancelAsync();
+        await scan.WaitAsync(TimeSpan.FromSeconds(10));
+        Directory.Delete(dir, recursive: true);
+        Assert.Equal([(3L, "a.evil.com"), (3L, "b.evil.com")], hits.ToArray());
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        for (int i = 0; i < 200 && !condition(); i++)
+        {
+            await Task.Delay(50);
+        }
+        Assert.True(condition(), "timed out");
+    }
+}
