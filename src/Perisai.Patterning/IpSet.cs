@@ -39,6 +39,22 @@ public readonly record struct IpSet
     /// <summary>A short canonical form, equal for equal sets: the index key of the matcher.</summary>
     public string Key => string.Create(CultureInfo.InvariantCulture, $"{(IsV6 ? '6' : '4')}{Start:x}/{Prefix}");
 
+    /// <summary>The set a <see cref="Key"/> was written from.</summary>
+    public static IpSet FromKey(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        int slash = key.IndexOf('/', StringComparison.Ordinal);
+        return new IpSet(key[0] == '6', UInt128.Parse(key.AsSpan(1, slash - 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture),
+            int.Parse(key.AsSpan(slash + 1), CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The block of <paramref name="prefix"/> bits that holds this set (no longer than <see cref="Prefix"/>).</summary>
+    public IpSet WithPrefix(int prefix)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(prefix, Prefix);
+        return new IpSet(IsV6, Start & ~HostMask(IsV6 ? 128 : 32, prefix), prefix);
+    }
+
     /// <summary>Parses an address or a block; false for anything else.</summary>
     public static bool TryParse(ReadOnlySpan<char> text, out IpSet value)
     {

@@ -64,11 +64,9 @@ internal static class ScanCommand
 
     private static async Task<int> RunAsync(ParseResult p, Options o, CancellationToken ct)
     {
-        var (logs, indicatorsOption, formatOption, fieldsOption, allowOption, jsonOption, sightingsOption, identityOption) =
-            (o.Logs, o.Indicators, o.Format, o.Fields, o.Allow, o.Json, o.Sightings, o.Identity);
         string? from = p.GetValue(o.From);
         bool report = p.GetValue(o.Report);
-        if (from is null && (p.GetValue(indicatorsOption) ?? []).Length == 0)
+        if (from is null && (p.GetValue(o.Indicators) ?? []).Length == 0)
         {
             return Output.Fail("scan", "name the indicators: --indicators FILE... or --from NODE_URL.");
         }
@@ -77,16 +75,16 @@ internal static class ScanCommand
             return Output.Fail("scan", "--report posts sightings to the node of --from; name it.");
         }
         bool follow = p.GetValue(o.Follow);
-        if (follow && (p.GetValue(logs) is not [string one] || !File.Exists(one)))
+        if (follow && (p.GetValue(o.Logs) is not [string one] || !File.Exists(one)))
         {
             return Output.Fail("scan", "--follow reads one growing log file; name exactly one.");
         }
-        if (!Formats.TryGetValue(p.GetValue(formatOption)!, out var format))
+        if (!Formats.TryGetValue(p.GetValue(o.Format)!, out var format))
         {
-            return Output.Fail("scan", $"unknown format '{p.GetValue(formatOption)}'; one of {string.Join(", ", Formats.Keys)}.");
+            return Output.Fail("scan", $"unknown format '{p.GetValue(o.Format)}'; one of {string.Join(", ", Formats.Keys)}.");
         }
         var fields = new Dictionary<string, IocKind>(StringComparer.Ordinal);
-        foreach (string f in p.GetValue(fieldsOption) ?? [])
+        foreach (string f in p.GetValue(o.Fields) ?? [])
         {
             int eq = f.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0 || !Kinds.TryGetValue(f[(eq + 1)..], out var kind))
@@ -95,8 +93,8 @@ internal static class ScanCommand
             }
             fields[f[..eq]] = kind;
         }
-        var sightingsFile = p.GetValue(sightingsOption);
-        string? identity = p.GetValue(identityOption);
+        var sightingsFile = p.GetValue(o.Sightings);
+        string? identity = p.GetValue(o.Identity);
         if (identity is not null && !identity.StartsWith("identity--", StringComparison.Ordinal))
         {
             return Output.Fail("scan", $"--identity {identity}: a STIX identity id, identity--….");
@@ -108,7 +106,9 @@ internal static class ScanCommand
 
         var loadClock = System.Diagnostics.Stopwatch.StartNew();
         var problems = new List<IndicatorProblem>();
-        var loaded = new List<DetectionIndicator>();
+        var allowFile = p.GetValue(o.Allow);
+        var allow = allowFile is null ? AllowList.Default : AllowList.WithExtra(File.ReadAllLines(allowFile.FullName));
+        var builder = new IndicatorSetBuilder(TimeProvider.System.GetUtcNow(), allow);
         TaxiiNode? node = null;
         var collectionOf = new Dictionary<string, string>(StringComparer.Ordinal);
         if (from is not null)
@@ -124,8 +124,13 @@ internal static class ScanCommand
                 foreach (var (id, title) in collections)
                 {
                     // One indicator shared in several collections is one indicator: scanned once, reported to the first.
-                    loaded.AddRange(IndicatorSource.Read(title, await node.IndicatorsAsync(id, ct).ConfigureAwait(false), problems)
-                        .Where(indicator => collectionOf.TryAdd(indicator.Id, id)));
+                    foreach (var indicator in IndicatorSource.Read(title, await node.IndicatorsAsync(id, ct).ConfigureAwait(false), problems))
+                    {
+                        if (collectionOf.TryAdd(indicator.Id, id))
+                        {
+                            builder.Add(indicator);
+                        }
+                    }
                 }
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or UriFormatException)
@@ -144,11 +149,7 @@ internal static class ScanCommand
                 return Output.Fail("scan", "--sightings and --report need --identity identity--…: this server does not say which organization the key is.");
             }
         }
-        var allowFile = p.GetValue(allowOption);
-        var allow = allowFile is null ? AllowList.Default : AllowList.WithExtra(File.ReadAllLines(allowFile.FullName));
-        var builder = new IndicatorSetBuilder(TimeProvider.System.GetUtcNow(), allow);
-        loaded.ForEach(builder.Add);
-        foreach (var file in p.GetValue(indicatorsOption) ?? [])
+        foreach (var file in p.GetValue(o.Indicators) ?? [])
         {
             try
             {
@@ -172,11 +173,11 @@ internal static class ScanCommand
             return 2;
         }
 
-        bool asJson = p.GetValue(jsonOption);
+        bool asJson = p.GetValue(o.Json);
         var aggregator = new SightingAggregator();
         using var stdout = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = false };
         var scanner = new Scanner(set, TimeProvider.System);
-        string[] paths = p.GetValue(logs) is { Length: > 0 } given ? given : ["-"];
+        string[] paths = p.GetValue(o.Logs) is { Length: > 0 } given ? given : ["-"];
         void OnHit(Hit hit)
         {
             aggregator.Add(hit);
@@ -228,32 +229,30 @@ internal static class ScanCommand
         }
         stdout.Flush();
 
+        // One set of objects for the file and the node alike, so both carry the same ids.
+        var objects = sightingsFile is not null || report ? aggregator.ToObjects(identity!, TimeProvider.System.GetUtcNow(), Guid.NewGuid) : [];
         if (sightingsFile is not null)
         {
-            File.WriteAllText(sightingsFile.FullName, aggregator.ToBundle(identity!, TimeProvider.System.GetUtcNow(), Guid.NewGuid));
+            File.WriteAllText(sightingsFile.FullName, SightingAggregator.ToBundle(objects, Guid.NewGuid));
         }
         if (report && node is not null)
         {
-            foreach (var group in aggregator.ToObjects(identity!, TimeProvider.System.GetUtcNow(), Guid.NewGuid).GroupBy(s => collectionOf.GetValueOrDefault(s.Indicator)))
+            foreach (var group in objects.GroupBy(x => collectionOf.GetValueOrDefault(x.Indicator)))
             {
                 if (group.Key is null)
                 {
                     continue; // an indicator from a local file: it has no collection to report to
                 }
-                var docs = group.Select(s => JsonDocument.Parse(s.Json)).ToList();
                 try
                 {
-                    string status = await node.AddAsync(group.Key, docs.Select(d => d.RootElement), ct).ConfigureAwait(false);
-                    int sightings = docs.Count(d => d.RootElement.GetProperty("type").ValueEquals("sighting"));
-                    Console.Error.WriteLine($"perisai scan: reported {sightings} sighting(s) with their observed data ({docs.Count} objects) to collection {group.Key} (status {status}).");
+                    string status = await node.AddAsync(group.Key, group.Select(x => x.Json), ct).ConfigureAwait(false);
+                    // One sighting per indicator, with its observed-data and SCOs.
+                    int sightings = group.Select(x => x.Indicator).Distinct(StringComparer.Ordinal).Count();
+                    Console.Error.WriteLine($"perisai scan: reported {sightings} sighting(s) with their observed data ({group.Count()} objects) to collection {group.Key} (status {status}).");
                 }
                 catch (HttpRequestException e)
                 {
                     Console.Error.WriteLine($"perisai scan: could not report to collection {group.Key}: {e.Message}");
-                }
-                finally
-                {
-                    docs.ForEach(d => d.Dispose());
                 }
             }
         }

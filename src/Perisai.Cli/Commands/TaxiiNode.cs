@@ -123,10 +123,10 @@ internal sealed class TaxiiNode : IDisposable
         return sb.Append(']').ToString();
     }
 
-    /// <summary>Posts objects to a collection (§5.4) and returns the status resource's id.</summary>
-    public async Task<string> AddAsync(string collection, IEnumerable<JsonElement> objects, CancellationToken ct)
+    /// <summary>Posts objects (each one's JSON) to a collection (§5.4) and returns the status resource's id.</summary>
+    public async Task<string> AddAsync(string collection, IEnumerable<string> objects, CancellationToken ct)
     {
-        string body = "{\"objects\":[" + string.Join(",", objects.Select(o => o.GetRawText())) + "]}";
+        string body = "{\"objects\":[" + string.Join(",", objects) + "]}";
         using var content = new StringContent(body, Encoding.UTF8);
         content.Headers.ContentType = MediaTypeHeaderValue.Parse(MediaType);
         using var response = await _http.PostAsync(new Uri(_root, $"collections/{Uri.EscapeDataString(collection)}/objects/"), content, ct).ConfigureAwait(false);

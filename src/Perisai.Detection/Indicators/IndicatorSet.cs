@@ -176,37 +176,21 @@ public sealed class IndicatorSet
         }
         if (!set.IsV6)
         {
-            uint a = (uint)set.Start;
             foreach (var (prefix, table) in _v4)
             {
-                uint network = prefix == 0 ? 0 : a & (uint.MaxValue << (32 - prefix));
-                if (prefix <= set.Prefix && table.Map.TryGetValue(network, out int slot))
+                if (prefix <= set.Prefix && table.Map.TryGetValue((uint)set.WithPrefix(prefix).Start, out int slot))
                 {
-                    table.AddHits(slot, $"{network >> 24}.{(network >> 16) & 0xFF}.{(network >> 8) & 0xFF}.{network & 0xFF}/{prefix}", hits);
+                    table.AddHits(slot, set.WithPrefix(prefix).ToString(), hits);
                 }
             }
             return;
         }
-        Span<byte> bytes = stackalloc byte[16];
         foreach (var (prefix, table) in _v6)
         {
-            var mask = prefix == 0 ? UInt128.Zero : UInt128.MaxValue << (128 - prefix);
-            if (prefix <= set.Prefix && table.Map.TryGetValue(set.Start & mask, out int slot))
+            if (prefix <= set.Prefix && table.Map.TryGetValue(set.WithPrefix(prefix).Start, out int slot))
             {
-                System.Buffers.Binary.BinaryPrimitives.WriteUInt128BigEndian(bytes, set.Start & mask);
-                table.AddHits(slot, $"{new System.Net.IPAddress(bytes)}/{prefix}", hits);
+                table.AddHits(slot, set.WithPrefix(prefix).ToString(), hits);
             }
-        }
-    }
-
-    /// <summary>Reads back the key <see cref="IpSet.Key"/> wrote.</summary>
-    internal static class AddressKey
-    {
-        public static (bool IsV6, int Prefix, UInt128 Start) Parse(string key)
-        {
-            int slash = key.IndexOf('/', StringComparison.Ordinal);
-            return (key[0] == '6', int.Parse(key.AsSpan(slash + 1), System.Globalization.CultureInfo.InvariantCulture),
-                UInt128.Parse(key.AsSpan(1, slash - 1), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture));
         }
     }
 
@@ -313,9 +297,6 @@ public sealed class AllowList
             "office.com", "live.com", "bing.com", "gstatic.com", "googleapis.com", "ubuntu.com", "debian.org", "mozilla.org",
             "com", "net", "org",
         }.Select(d => new IocLookup(IocKind.Domain, d))));
-
-    /// <summary>Whether the value is known to be benign.</summary>
-    public bool Contains(IocLookup lookup) => _values.Contains(lookup);
 
     /// <summary>Whether the canonical value is known to be benign, without making a string of it for the common miss.</summary>
     internal bool Contains(IocKind kind, ReadOnlySpan<char> value) =>

@@ -1,3 +1,4 @@
+using Perisai.Patterning;
 using Perisai.Patterning.Matching;
 
 namespace Perisai.Detection.Indicators;
@@ -68,12 +69,12 @@ public sealed class IndicatorSetBuilder(DateTimeOffset now, AllowList? allow = n
                 _domains.Add(value, index);
                 break;
             case IocKind.Address:
-                var (v6, prefix, start) = IndicatorSet.AddressKey.Parse(value.ToString());
-                if (!_networks.TryGetValue((v6, prefix), out var table))
+                var network = IpSet.FromKey(value.ToString());
+                if (!_networks.TryGetValue((network.IsV6, network.Prefix), out var table))
                 {
-                    _networks[(v6, prefix)] = table = new IndicatorSet.ValueTable<UInt128>(null);
+                    _networks[(network.IsV6, network.Prefix)] = table = new IndicatorSet.ValueTable<UInt128>(null);
                 }
-                table.Add(start, index);
+                table.Add(network.Start, index);
                 break;
             default:
                 _exact.Add((kind, value.ToString()), index);

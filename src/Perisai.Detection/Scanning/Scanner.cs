@@ -300,12 +300,10 @@ public sealed class Scanner(IndicatorSet indicators, TimeProvider time)
         public void Value(IocKind kind, string field, string value)
         {
             Window?.Value(kind, value);
-            if (!_wanted[(int)kind])
+            if (!Probe(kind, value))
             {
                 return;
             }
-            _hits.Clear();
-            set.Match(kind, value, _hits);
             foreach (var (i, listed) in _hits.DistinctBy(h => h.Indicator))
             {
                 var indicator = set.Indicators[i];

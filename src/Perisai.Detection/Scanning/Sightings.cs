@@ -81,11 +81,7 @@ public sealed class SightingAggregator
                 observed = $"observed-data--{newId()}";
                 list.Add((indicator, Write(w =>
                 {
-                    w.WriteString("type", "observed-data");
-                    w.WriteString("spec_version", "2.1");
-                    w.WriteString("id", observed);
-                    w.WriteString("created", stamp);
-                    w.WriteString("modified", stamp);
+                    Common(w, "observed-data", observed, stamp);
                     w.WriteString("first_observed", StixTimestamp.Format(s.First, 3));
                     w.WriteString("last_observed", StixTimestamp.Format(s.Last, 3));
                     // §4.13: number_observed is an integer from 1 to 999,999,999.
@@ -97,11 +93,7 @@ public sealed class SightingAggregator
             }
             list.Add((indicator, Write(w =>
             {
-                w.WriteString("type", "sighting");
-                w.WriteString("spec_version", "2.1");
-                w.WriteString("id", $"sighting--{newId()}");
-                w.WriteString("created", stamp);
-                w.WriteString("modified", stamp);
+                Common(w, "sighting", $"sighting--{newId()}", stamp);
                 w.WriteString("sighting_of_ref", indicator);
                 // §5.2: count is an integer from 0 to 999,999,999.
                 w.WriteNumber("count", Math.Min(s.Count, 999_999_999));
@@ -121,6 +113,15 @@ public sealed class SightingAggregator
         return list;
     }
 
+    private static void Common(Utf8JsonWriter w, string type, string id, string stamp)
+    {
+        w.WriteString("type", type);
+        w.WriteString("spec_version", "2.1");
+        w.WriteString("id", id);
+        w.WriteString("created", stamp);
+        w.WriteString("modified", stamp);
+    }
+
     private static string Write(Action<Utf8JsonWriter> body)
     {
         using var buffer = new MemoryStream();
@@ -133,11 +134,10 @@ public sealed class SightingAggregator
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    /// <summary>The objects of <see cref="ToObjects"/> as one STIX bundle.</summary>
-    public string ToBundle(string whereSighted, DateTimeOffset now, Func<Guid> newId)
+    /// <summary>Objects of <see cref="ToObjects"/> as one STIX bundle, whose id <paramref name="newId"/> supplies.</summary>
+    public static string ToBundle(IEnumerable<(string Indicator, string Json)> objects, Func<Guid> newId)
     {
         ArgumentNullException.ThrowIfNull(newId);
-        var objects = ToObjects(whereSighted, now, newId);
         return $"{{\"type\":\"bundle\",\"id\":\"bundle--{newId()}\",\"objects\":[{string.Join(",", objects.Select(x => x.Json))}]}}";
     }
 }

@@ -74,9 +74,6 @@ public sealed class PatternMatcher
         return true;
     }
 
-    /// <summary>Whether <paramref name="observation"/> alone satisfies the pattern.</summary>
-    public bool Matches(Observation observation) => Match([observation]).Matched;
-
     /// <summary>
     /// Evaluates the pattern against <paramref name="observations"/> (§9.4: true when one or more of them match).
     /// <paramref name="budget"/> bounds the search for patterns that combine observations.
