@@ -1,0 +1,47 @@
+namespace Perisai.Interop;
+
+/// <summary>What became of a field that has no counterpart in the target format.</summary>
+public enum LossFate
+{
+    /// <summary>Carried over as a custom property (<c>x_misp_*</c> in STIX), so a conversion back restores it.</summary>
+    Kept,
+
+    /// <summary>Carried over in a nearby form that does not say exactly the same thing.</summary>
+    Approximated,
+
+    /// <summary>Not carried over.</summary>
+    Dropped,
+}
+
+/// <summary>One field of one item that did not carry over as such.</summary>
+/// <param name="Where">The item, e.g. <c>Attribute 5f0c…</c> or <c>indicator--…</c>.</param>
+/// <param name="Field">The field, e.g. <c>Attribute.category</c> or <c>kill_chain_phases</c>.</param>
+/// <param name="Fate">What became of it.</param>
+/// <param name="Detail">How, in a few words.</param>
+public sealed record LossEntry(string Where, string Field, LossFate Fate, string Detail);
+
+/// <summary>
+/// Every field of a conversion that did not carry over one for one. Conversions are judged by this report: a field
+/// absent from it arrived intact.
+/// </summary>
+public sealed class LossReport
+{
+    private readonly List<LossEntry> _entries = [];
+
+    /// <summary>Every entry, in the order the conversion met them.</summary>
+    public IReadOnlyList<LossEntry> Entries => _entries;
+
+    /// <summary>Items converted.</summary>
+    public int Converted { get; internal set; }
+
+    internal void Kept(string where, string field, string detail) => _entries.Add(new LossEntry(where, field, LossFate.Kept, detail));
+
+    internal void Approximated(string where, string field, string detail) => _entries.Add(new LossEntry(where, field, LossFate.Approximated, detail));
+
+    internal void Dropped(string where, string field, string detail) => _entries.Add(new LossEntry(where, field, LossFate.Dropped, detail));
+
+    /// <summary>The entries grouped by field and fate, with how many items each concerns: what a person reads.</summary>
+    public IReadOnlyList<(string Field, LossFate Fate, string Detail, int Count)> Summary() =>
+        [.. _entries.GroupBy(e => (e.Field, e.Fate)).Select(g => (g.Key.Field, g.Key.Fate, g.First().Detail, g.Count()))
+            .OrderBy(s => s.Fate).ThenBy(s => s.Field, StringComparer.Ordinal)];
+}
