@@ -34,6 +34,14 @@ public sealed class LossReport
     /// <summary>Items converted.</summary>
     public int Converted { get; internal set; }
 
+    /// <summary>Adds another conversion's entries (an import of several events reports once).</summary>
+    public void AddRange(LossReport other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        _entries.AddRange(other._entries);
+        Converted += other.Converted;
+    }
+
     internal void Kept(string where, string field, string detail) => _entries.Add(new LossEntry(where, field, LossFate.Kept, detail));
 
     internal void Approximated(string where, string field, string detail) => _entries.Add(new LossEntry(where, field, LossFate.Approximated, detail));

@@ -1,4 +1,11 @@
 using System.CommandLine;
+using System.Text;
+using System.Text.Json.Nodes;
+using Perisai.Detection.Indicators;
+using Perisai.Interop.Lists;
+using Perisai.Interop.Misp;
+using Perisai.Interop.Sensors;
+using Perisai.Server.Feeds;
 using System.Text.Json;
 using Perisai.Stix.Json;
 using Perisai.Stix.Validation;
@@ -8,27 +15,36 @@ using Spectre.Console;
 
 namespace Perisai.Cli.Commands;
 
-/// <summary><c>perisai import</c>, <c>export</c> and <c>validate</c>: STIX bundles in and out of a node.</summary>
+/// <summary><c>perisai import</c>, <c>export</c> and <c>validate</c>: intelligence in and out of a node, in every format it speaks.</summary>
 internal static class BundleCommands
 {
-    /// <summary>Objects written per transaction on import: large enough to amortize the commit, small enough to show progress.</summary>
-    private const int ImportBatch = 5_000;
-
     public static Command Import()
     {
         var store = new StoreOptions();
-        var files = new Argument<FileInfo[]>("files") { Description = "STIX bundles, TAXII envelopes or single objects (JSON).", Arity = ArgumentArity.OneOrMore };
+        var sources = new Argument<string[]>("sources") { Description = "Files, MISP feed directories, or http(s) URLs.", Arity = ArgumentArity.OneOrMore };
         var collection = new Option<string>("--collection") { Description = "Collection id or alias to add the objects to.", Required = true };
         var asOrg = new Option<string>("--as") { Description = "Organization the objects come from (their producer, whom the sharing policy always lets see them).", DefaultValueFactory = _ => Bootstrap.OperatorOrg };
+        var format = new Option<ImportFormat>("--format") { Description = "auto, stix (2.1, or 2.0 upgraded), misp (events), misp-feed (directory or URL, incremental), csv (also plain lists).", DefaultValueFactory = _ => ImportFormat.Auto, CustomParser = r => ParseFormat(r.Tokens[0].Value) };
+        var preset = new Option<string?>("--preset") { Description = $"CSV layout: {string.Join(", ", CsvLayout.Presets.Keys)}." };
+        var columns = new Option<string[]>("--column") { Description = "CSV value column, NAME or NAME=KIND (ip, domain, url, email, hash); repeatable.", AllowMultipleArgumentsPerToken = false };
+        var labels = new Option<string[]>("--label") { Description = "Label added to every indicator made from a CSV row; repeatable." };
+        var state = new Option<FileInfo?>("--state") { Description = "Where a MISP feed's pull state is kept (default: feeds/ under --data)." };
+        var lossFile = new Option<FileInfo?>("--loss-report") { Description = "Write the conversion's full loss report (JSON) to this file." };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
         var command = new Command("import", """
-            Validate and add STIX objects to a collection. Every rejected object is reported with its errors and
-            JSON path; the exit code is 1 when anything was rejected, 0 otherwise.
+            Convert and add intelligence to a collection: STIX 2.1 (2.0 upgraded), MISP events, MISP feeds
+            (only changed events are fetched again), CSV files and plain lists (abuse.ch presets). Every rejected
+            object is reported with its errors; the loss report says what a conversion did not carry over.
+            Exit code 1 when anything was rejected or unreadable, 0 otherwise.
 
-            Example:
-              perisai import wannacry.json notpetya.json --collection asean --as MyCERT
+            Examples:
+              perisai import wannacry.json --collection asean --as MyCERT
+              perisai import misp-event.json --format misp --collection asean
+              perisai import ./misp-feed/ --collection asean
+              perisai import ipblocklist.csv --preset feodo --collection asean
+              perisai import iocs.csv --column indicator=domain --label phishing --collection asean
             """)
-        { files, collection, asOrg, json };
+        { sources, collection, asOrg, format, preset, columns, labels, state, lossFile, json };
         store.AddTo(command);
         command.SetAction(async (p, ct) =>
         {
@@ -43,98 +59,142 @@ internal static class BundleCommands
             {
                 return Output.Fail("import", $"no organization '{p.GetValue(asOrg)}'.");
             }
-            var report = new List<FileReport>();
+            List<(string Column, IocKind? Kind)> mapped = [];
+            foreach (string spec in p.GetValue(columns) ?? [])
+            {
+                string[] parts = spec.Split('=', 2);
+                IocKind? kind = parts.Length == 1 ? null : KindOf(parts[1]);
+                if (parts.Length == 2 && kind is null)
+                {
+                    return Output.Fail("import", $"--column {spec}: unknown kind '{parts[1]}' (ip, domain, url, email, hash, cert, ja3, user-agent).");
+                }
+                mapped.Add((parts[0], kind));
+            }
+            using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
+            var reports = new List<ImportReport>();
             bool asJson = p.GetValue(json);
             await AnsiConsole.Progress().AutoClear(asJson).HideCompleted(false).StartAsync(async progress =>
             {
-                foreach (var file in p.GetValue(files)!)
+                foreach (string source in p.GetValue(sources)!)
                 {
-                    var task = progress.AddTask(Markup.Escape(file.Name));
-                    report.Add(await ImportFileAsync(s, c.Id, producer.Id, file, task, ct).ConfigureAwait(false));
+                    var task = progress.AddTask(Markup.Escape(Path.GetFileName(source.TrimEnd('/', '\\')) is { Length: > 0 } n ? n : source));
+                    task.IsIndeterminate = true;
+                    var stateFile = p.GetValue(state) ?? new FileInfo(Path.Combine(p.GetValue(store.Data)!, "feeds", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(source))))[..16] + ".json"));
+                    var request = new ImportRequest(source, p.GetValue(format), c.Id, producer.Id)
+                    {
+                        Preset = p.GetValue(preset),
+                        Columns = mapped,
+                        Labels = p.GetValue(labels) ?? [],
+                        FeedState = FeedState.Load(stateFile),
+                    };
+                    try
+                    {
+                        reports.Add(await FeedImporter.ImportAsync(s, request, http, TimeProvider.System, n => task.Increment(n), ct).ConfigureAwait(false));
+                    }
+                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or HttpRequestException or FormatException or JsonException or InvalidOperationException)
+                    {
+                        var failed = new ImportReport(source, request.Format);
+                        failed.Problems.Add(ex.Message);
+                        reports.Add(failed);
+                    }
+                    if (request.FeedState.Count > 0)
+                    {
+                        FeedState.Save(stateFile, request.FeedState);
+                    }
+                    task.IsIndeterminate = false;
+                    task.Value = task.MaxValue;
                 }
             }).ConfigureAwait(false);
-            await CliAudit.RecordAsync(s, "objects.import", c.Id, $"producer={producer.Id} added={report.Sum(r => r.Added)} rejected={report.Sum(r => r.Rejected.Count)}", ct).ConfigureAwait(false);
+            await CliAudit.RecordAsync(s, "objects.import", c.Id, $"producer={producer.Id} added={reports.Sum(r => r.Added)} rejected={reports.Sum(r => r.Rejected.Count)}", ct).ConfigureAwait(false);
 
+            if (p.GetValue(lossFile) is { } lf)
+            {
+                await File.WriteAllTextAsync(lf.FullName, JsonSerializer.Serialize(reports.SelectMany(r => r.Loss.Entries.Select(e => new { source = r.Source, e.Where, e.Field, fate = e.Fate.ToString().ToLowerInvariant(), e.Detail })), Output.JsonOptions), ct).ConfigureAwait(false);
+            }
             if (asJson)
             {
-                Console.WriteLine(JsonSerializer.Serialize(report, Output.JsonOptions));
+                Console.WriteLine(JsonSerializer.Serialize(reports.Select(r => new
+                {
+                    r.Source, format = r.Format.ToString().ToLowerInvariant(), r.Total, r.Added, unchanged = r.Duplicates, r.Rejected, r.Problems,
+                    loss = r.Loss.Summary().Select(l => new { l.Field, fate = l.Fate.ToString().ToLowerInvariant(), l.Detail, l.Count }),
+                }), Output.JsonOptions));
             }
             else
             {
-                var table = new Table().Border(TableBorder.Rounded).AddColumns("File", "Objects", "Added", "Unchanged", "Rejected");
-                foreach (var r in report)
+                var table = new Table().Border(TableBorder.Rounded).AddColumns("Source", "Format", "Objects", "Added", "Unchanged", "Rejected", "Problems");
+                foreach (var r in reports)
                 {
-                    table.AddRow(Markup.Escape(r.File), $"{r.Total}", $"{r.Added}", $"{r.Duplicates}", r.Rejected.Count == 0 ? "0" : $"[red]{r.Rejected.Count}[/]");
+                    table.AddRow(Markup.Escape(r.Source), r.Format.ToString().ToLowerInvariant(), $"{r.Total}", $"{r.Added}", $"{r.Duplicates}",
+                        r.Rejected.Count == 0 ? "0" : $"[red]{r.Rejected.Count}[/]", r.Problems.Count == 0 ? "0" : $"[yellow]{r.Problems.Count}[/]");
                 }
                 AnsiConsole.Write(table);
-                foreach (var r in report)
+                var loss = reports.SelectMany(r => r.Loss.Summary()).ToList();
+                if (loss.Count > 0)
                 {
-                    foreach (var e in r.Rejected)
+                    var lt = new Table().Border(TableBorder.Rounded).Title("What did not carry over as such").AddColumns("Field", "Fate", "Items", "How");
+                    foreach (var l in loss)
                     {
-                        Console.Error.WriteLine($"{r.File}: {e}");
+                        lt.AddRow(Markup.Escape(l.Field), l.Fate.ToString().ToLowerInvariant(), $"{l.Count}", Markup.Escape(l.Detail));
+                    }
+                    AnsiConsole.Write(lt);
+                }
+                foreach (var r in reports)
+                {
+                    foreach (var e in r.Rejected.Concat(r.Problems))
+                    {
+                        Console.Error.WriteLine($"{r.Source}: {e}");
                     }
                 }
             }
-            return report.Any(r => r.Rejected.Count > 0) ? 1 : 0;
+            return reports.Any(r => r.Rejected.Count > 0 || r.Problems.Count > 0) ? 1 : 0;
         });
         return command;
     }
 
-    private sealed record FileReport(string File, int Total, int Added, int Duplicates, List<string> Rejected);
-
-    private static async Task<FileReport> ImportFileAsync(IStixStore store, string collectionId, string producer, FileInfo file, ProgressTask task, CancellationToken ct)
+    private static ImportFormat ParseFormat(string value) => value.ToLowerInvariant() switch
     {
-        byte[] bytes;
-        try
-        {
-            bytes = await File.ReadAllBytesAsync(file.FullName, ct).ConfigureAwait(false);
-        }
-        catch (IOException ex)
-        {
-            task.StopTask();
-            return new FileReport(file.Name, 0, 0, 0, [$"cannot read: {ex.Message}"]);
-        }
-        using var doc = StixDocument.Parse(bytes);
-        if (doc.Error is { } error)
-        {
-            task.StopTask();
-            return new FileReport(file.Name, 0, 0, 0, [error.ToString()]);
-        }
-        var intake = StixIntake.Check(doc, Guid.NewGuid, Perisai.Patterning.PatternValidation.Options);
-        var rejected = intake.Failures.SelectMany(f => f.Errors.Select(e => e.ToString())).ToList();
-        task.MaxValue = Math.Max(1, intake.Valid.Count);
-        int added = 0, duplicates = 0;
-        foreach (var batch in intake.Valid.Chunk(ImportBatch))
-        {
-            foreach (var r in await store.AddObjectsAsync(collectionId, producer, batch, ct).ConfigureAwait(false))
-            {
-                switch (r.Outcome)
-                {
-                    case AddOutcome.Added: added++; break;
-                    case AddOutcome.Duplicate: duplicates++; break;
-                    default: rejected.Add($"{r.Id} {r.Version}: {r.Message}"); break;
-                }
-            }
-            task.Increment(batch.Length);
-        }
-        task.Value = task.MaxValue;
-        return new FileReport(file.Name, intake.Total, added, duplicates, rejected);
-    }
+        "auto" => ImportFormat.Auto,
+        "stix" => ImportFormat.Stix,
+        "misp" => ImportFormat.Misp,
+        "misp-feed" => ImportFormat.MispFeed,
+        "csv" or "list" or "txt" => ImportFormat.Csv,
+        _ => throw new ArgumentException($"unknown --format '{value}': auto, stix, misp, misp-feed or csv"),
+    };
+
+    internal static IocKind? KindOf(string name) => name.ToLowerInvariant() switch
+    {
+        "ip" or "address" or "cidr" => IocKind.Address,
+        "domain" or "hostname" => IocKind.Domain,
+        "url" => IocKind.Url,
+        "email" => IocKind.Email,
+        "hash" or "md5" or "sha1" or "sha256" or "sha512" => IocKind.FileHash,
+        "cert" => IocKind.CertificateFingerprint,
+        "ja3" => IocKind.Ja3,
+        "user-agent" => IocKind.UserAgent,
+        _ => null,
+    };
 
     public static Command Export()
     {
         var store = new StoreOptions();
         var collection = new Option<string>("--collection") { Description = "Collection id or alias.", Required = true };
-        var output = new Option<FileInfo?>("--out") { Description = "Output file; standard output when omitted." };
-        var all = new Option<bool>("--all-versions") { Description = "Every version of every object, not only the latest." };
+        var output = new Option<string?>("--out") { Description = "Output file (a directory for misp-feed and suricata); standard output when omitted." };
+        var all = new Option<bool>("--all-versions") { Description = "Every version of every object, not only the latest (stix only)." };
         var asOrg = new Option<string>("--as") { Description = "Organization whose view is exported: only what it may see, and never TLP:RED.", DefaultValueFactory = _ => Bootstrap.OperatorOrg };
+        var format = new Option<string>("--format") { Description = "stix, misp (one event per report), misp-feed, csv, zeek (Intel framework), suricata, rpz, blocklist.", DefaultValueFactory = _ => "stix" };
+        format.AcceptOnlyFromAmong("stix", "misp", "misp-feed", "csv", "zeek", "suricata", "rpz", "blocklist");
         var command = new Command("export", """
-            Write a collection as one STIX 2.1 bundle, streamed page by page in constant memory.
+            Write a collection as the reader may see it, streamed page by page in constant memory: a STIX 2.1
+            bundle, MISP events or a MISP feed directory (a MISP instance can subscribe to it as to any feed), or
+            for sensors: CSV, a Zeek intel file, Suricata rules and datasets, a DNS RPZ zone, a plain blocklist.
+            Sensor formats take the active indicators whose patterns are lists of values. TLP:RED never leaves.
 
-            Example:
+            Examples:
               perisai export --collection asean --as MyCERT --out asean.json
+              perisai export --collection asean --format misp-feed --out /var/www/feeds/asean
+              perisai export --collection asean --format rpz --out /etc/bind/perisai.rpz
             """)
-        { collection, output, all, asOrg };
+        { collection, output, all, asOrg, format };
         store.AddTo(command);
         command.SetAction(async (p, ct) =>
         {
@@ -150,13 +210,69 @@ internal static class BundleCommands
                 return Output.Fail("export", $"no organization '{p.GetValue(asOrg)}'.");
             }
             var (_, trust) = await s.LoadTrustAsync(ct).ConfigureAwait(false);
-            var file = p.GetValue(output);
-            await using var stream = file is null ? Console.OpenStandardOutput() : file.Create();
-            int count = await BundleExport.WriteAsync(s, trust, reader.Id, c.Id, p.GetValue(all), $"bundle--{Guid.NewGuid()}", stream, ct).ConfigureAwait(false);
-            await CliAudit.RecordAsync(s, "objects.export", c.Id, $"as={reader.Id} exported={count}", ct).ConfigureAwait(false);
-            if (file is not null)
+            string? path = p.GetValue(output);
+            string fmt = p.GetValue(format)!;
+            IAsyncEnumerable<string> Objects() => BundleExport.ReadableAsync(s, trust, reader.Id, c.Id, p.GetValue(all), ct);
+            string summary;
+            switch (fmt)
             {
-                Console.Error.WriteLine($"Exported {count} objects to {file.FullName}.");
+                case "misp-feed" or "suricata" when path is null:
+                    return Output.Fail("export", $"--format {fmt} writes a directory: give it with --out.");
+                case "misp-feed":
+                    var feed = await MispFeed.WriteAsync(Objects, path!, c.Title, ct).ConfigureAwait(false);
+                    summary = $"Exported {feed.Events} MISP events ({feed.Attributes} attributes) to {Path.GetFullPath(path!)}; {feed.Loss.Entries.Count} loss entries.";
+                    break;
+                case "misp":
+                    var objects = new List<JsonElement>();
+                    await foreach (string json in Objects().ConfigureAwait(false))
+                    {
+                        objects.Add(JsonDocument.Parse(json).RootElement.Clone());
+                    }
+                    var converted = StixToMisp.Convert(objects, c.Title);
+                    await using (var stream = path is null ? Console.OpenStandardOutput() : File.Create(path))
+                    {
+                        await JsonSerializer.SerializeAsync(stream, new JsonArray([.. converted.Events.Select(e => (JsonNode)new JsonObject { ["Event"] = e })]), cancellationToken: ct).ConfigureAwait(false);
+                    }
+                    summary = $"Exported {converted.Events.Count} MISP events; {converted.Loss.Entries.Count} loss entries.";
+                    break;
+                case "stix":
+                    await using (var stream = path is null ? Console.OpenStandardOutput() : File.Create(path))
+                    {
+                        int count = await BundleExport.WriteAsync(s, trust, reader.Id, c.Id, p.GetValue(all), $"bundle--{Guid.NewGuid()}", stream, ct).ConfigureAwait(false);
+                        summary = $"Exported {count} objects.";
+                    }
+                    break;
+                default:
+                    var sensor = fmt switch
+                    {
+                        "csv" => SensorFormat.Csv,
+                        "zeek" => SensorFormat.ZeekIntel,
+                        "suricata" => SensorFormat.Suricata,
+                        "rpz" => SensorFormat.Rpz,
+                        _ => SensorFormat.Blocklist,
+                    };
+                    var writers = new List<TextWriter>();
+                    TextWriter Open(string name)
+                    {
+                        var w = name.Length == 0 && path is null
+                            ? new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false))
+                            : new StreamWriter(name.Length == 0 ? path! : Path.Combine(Directory.CreateDirectory(path!).FullName, name), false, new UTF8Encoding(false));
+                        writers.Add(w);
+                        return w;
+                    }
+                    var result = await SensorExport.WriteAsync(Objects(), sensor, Open, TimeProvider.System.GetUtcNow(), c.Title, ct).ConfigureAwait(false);
+                    foreach (var w in writers)
+                    {
+                        await w.DisposeAsync().ConfigureAwait(false);
+                    }
+                    summary = $"Exported {result.Values} values from {result.Indicators} indicators ({result.Skipped} indicators not expressible as values or not active)"
+                        + (result.Unsupported.Count == 0 ? "." : $"; not expressible in {fmt}: {string.Join(", ", result.Unsupported.Select(u => $"{u.Value} {u.Key}"))}.");
+                    break;
+            }
+            await CliAudit.RecordAsync(s, "objects.export", c.Id, $"as={reader.Id} format={fmt}", ct).ConfigureAwait(false);
+            if (path is not null)
+            {
+                Console.Error.WriteLine(summary);
             }
             return 0;
         });

@@ -107,6 +107,9 @@ public static class LogFormats
         return LogFormat.Syslog;
     }
 
+    /// <summary>The cells of one CSV line (RFC 4180: quoted cells, doubled quotes); null when a quote is not closed.</summary>
+    public static List<string>? SplitCsv(string line) => CsvParser.Split(line);
+
     /// <summary>Kind of a field known by name in Zeek, Suricata and common CSV exports; null for the others.</summary>
     public static IocKind? FieldKind(string name, IReadOnlyDictionary<string, IocKind>? extra = null)
     {
@@ -510,7 +513,7 @@ internal sealed class CsvParser(IReadOnlyDictionary<string, IocKind>? extra) : L
         return true;
     }
 
-    private static List<string>? Split(string line)
+    internal static List<string>? Split(string line)
     {
         var cells = new List<string>();
         var cell = new System.Text.StringBuilder();

@@ -78,16 +78,21 @@ public static class MispToStix
             _reportId = $"report--{uuid}";
             string where = $"Event {uuid}";
             _eventTime = Time(ev, "timestamp") ?? DateOnlyTime(Str(ev, "date")) ?? throw new FormatException(InteropMessages.EventWithoutTime);
+            var local = new List<string>();
             foreach (var p in ev.EnumerateObject())
             {
                 if (LocalEventFields.Contains(p.Name))
                 {
-                    _loss.Dropped(where, $"Event.{p.Name}", "the MISP instance's own bookkeeping");
+                    local.Add(p.Name);
                 }
                 else if (!EventFields.Contains(p.Name))
                 {
                     _loss.Dropped(where, $"Event.{p.Name}", "no counterpart in the mapping table");
                 }
+            }
+            if (local.Count > 0)
+            {
+                _loss.Dropped(where, "Event bookkeeping", "the MISP instance's own ids, counters and locks: " + string.Join(", ", local));
             }
             if (ev.TryGetProperty("Orgc", out var orgc) && Uuid(orgc) is { } orgUuid)
             {

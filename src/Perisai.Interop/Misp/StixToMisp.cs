@@ -72,11 +72,40 @@ public static class StixToMisp
         private readonly Dictionary<string, JsonObject> _objectByUuid = new(StringComparer.OrdinalIgnoreCase);
         private string _eventTlp = "";
 
+        private long _latest;
+
         public JsonObject Build(JsonElement? report, IReadOnlyList<JsonElement> members, string? info = null)
+        {
+            Begin(report);
+            foreach (var m in members.Where(m => !IsRelated(m)))
+            {
+                Add(m);
+            }
+            foreach (var m in members.Where(IsRelated))
+            {
+                AddRelated(m);
+            }
+            return Finish(report, info);
+        }
+
+        /// <summary>Takes the event's TLP from its report: attributes repeat only a different one.</summary>
+        public void Begin(JsonElement? report)
+        {
+            if (report is { } r)
+            {
+                _eventTlp = Tags(r).Select(t => t!["name"]!.GetValue<string>()).FirstOrDefault(t => t.StartsWith("tlp:", StringComparison.Ordinal)) ?? "";
+            }
+        }
+
+        /// <summary>Sightings, relationships and opinions: they attach to what an event already holds.</summary>
+        public static bool IsRelated(JsonElement o) => Observables.Str(o, "type") is "sighting" or "relationship" or "opinion";
+
+        /// <summary>The event, from the report (when there is one) and what was added.</summary>
+        public JsonObject Finish(JsonElement? report, string? info = null)
         {
             var ev = new JsonObject();
             string uuid;
-            long latest = 0;
+            long latest = _latest;
             if (report is { } r)
             {
                 uuid = UuidOf(Observables.Str(r, "id")!);
@@ -98,9 +127,7 @@ public static class StixToMisp
                 {
                     ev["SharingGroup"] = JsonNode.Parse(g.GetRawText());
                 }
-                var tags = Tags(r);
-                _eventTlp = tags.Select(t => t!["name"]!.GetValue<string>()).FirstOrDefault(t => t.StartsWith("tlp:", StringComparison.Ordinal)) ?? "";
-                ev["Tag"] = tags;
+                ev["Tag"] = Tags(r);
                 if (Observables.Str(r, "description") is { Length: > 0 })
                 {
                     loss.Dropped(Observables.Str(r, "id")!, "report.description", "a MISP event has no description");
@@ -117,15 +144,6 @@ public static class StixToMisp
                 ev["analysis"] = "2";
                 ev["distribution"] = "1";
                 ev["Tag"] = new JsonArray();
-            }
-            foreach (var m in members.Where(m => Observables.Str(m, "type") is not ("sighting" or "relationship" or "opinion")))
-            {
-                Add(m);
-                latest = Math.Max(latest, Epoch(Observables.Str(m, "modified")));
-            }
-            foreach (var m in members.Where(m => Observables.Str(m, "type") is "sighting" or "relationship" or "opinion"))
-            {
-                AddRelated(m);
             }
             if (report is null)
             {
@@ -147,6 +165,7 @@ public static class StixToMisp
         /// <summary>Adds one STIX object (not an SRO) to the event.</summary>
         public void Add(JsonElement o)
         {
+            _latest = Math.Max(_latest, Epoch(Observables.Str(o, "modified")));
             string id = Observables.Str(o, "id") ?? "";
             string type = Observables.Str(o, "type") ?? "";
             switch (type)
@@ -433,7 +452,7 @@ public static class StixToMisp
             ((JsonArray)galaxy["GalaxyCluster"]!).Add(cluster);
         }
 
-        private void AddRelated(JsonElement o)
+        public void AddRelated(JsonElement o)
         {
             string id = Observables.Str(o, "id")!;
             switch (Observables.Str(o, "type"))

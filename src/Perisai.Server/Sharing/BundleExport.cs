@@ -29,14 +29,38 @@ public static class BundleExport
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(trust);
-        var filter = SharingFilter.For(trust, readerOrgId, leavingNode: true);
         await using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false, SkipValidation = true });
         w.WriteStartObject();
         w.WriteString("type", "bundle");
         w.WriteString("id", bundleId);
         w.WriteStartArray("objects");
-        long? after = null;
         int count = 0;
+        await foreach (string json in ReadableAsync(store, trust, readerOrgId, collectionId, allVersions, ct).ConfigureAwait(false))
+        {
+            w.WriteRawValue(json, skipInputValidation: true);
+            if (++count % Page == 0)
+            {
+                await w.FlushAsync(ct).ConfigureAwait(false);
+            }
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+        await w.FlushAsync(ct).ConfigureAwait(false);
+        return count;
+    }
+
+    /// <summary>
+    /// Every object of a collection that may leave the node for <paramref name="readerOrgId"/>, as it would receive
+    /// it (shaped: refs and granular markings it may not see removed), in date_added order, page by page. The one
+    /// source of every export format, so that the choke point is the same for all of them.
+    /// </summary>
+    public static async IAsyncEnumerable<string> ReadableAsync(IStixStore store, TrustModel trust, string readerOrgId, string collectionId, bool allVersions,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(trust);
+        var filter = SharingFilter.For(trust, readerOrgId, leavingNode: true);
+        long? after = null;
         while (true)
         {
             var page = await store.QueryObjectsAsync(new ObjectQuery(collectionId)
@@ -48,19 +72,13 @@ public static class BundleExport
             }, ct).ConfigureAwait(false);
             foreach (string json in await ObjectShaper.ShapeAsync(store, trust, filter, collectionId, page.Items, ct).ConfigureAwait(false))
             {
-                w.WriteRawValue(json, skipInputValidation: true);
-                count++;
+                yield return json;
             }
-            await w.FlushAsync(ct).ConfigureAwait(false);
             if (!page.More || page.Items.Count == 0)
             {
-                break;
+                yield break;
             }
             after = page.Items[^1].DateAdded;
         }
-        w.WriteEndArray();
-        w.WriteEndObject();
-        await w.FlushAsync(ct).ConfigureAwait(false);
-        return count;
     }
 }

@@ -161,7 +161,7 @@ public sealed class MispRoundTripTests
         var summary = stix.Loss.Summary();
         Assert.Contains(summary, s => s.Field == "PAP tag" && s.Fate == LossFate.Approximated);
         Assert.Contains(summary, s => s.Field == "Attribute type btc" && s.Fate == LossFate.Approximated);
-        Assert.Contains(summary, s => s.Field == "Event.event_creator_email" && s.Fate == LossFate.Dropped);
+        Assert.Contains(summary, s => s.Field == "Event bookkeeping" && s.Fate == LossFate.Dropped && s.Detail.Contains("event_creator_email", StringComparison.Ordinal));
         Assert.Contains(summary, s => s.Field == "Galaxy type country" && s.Fate == LossFate.Approximated);
         Assert.Contains(summary, s => s.Field == "Sighting type 1 (false positive)" && s.Fate == LossFate.Approximated);
         Assert.Contains(summary, s => s.Field == "threat_level_id" && s.Fate == LossFate.Kept);

@@ -1,0 +1,336 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Perisai.Detection.Indicators;
+using Perisai.Interop;
+using Perisai.Interop.Lists;
+using Perisai.Interop.Misp;
+using Perisai.Stix.Json;
+using Perisai.Storage;
+
+namespace Perisai.Server.Feeds;
+
+/// <summary>What an import reads.</summary>
+public enum ImportFormat
+{
+    /// <summary>Decided from the source: a feed directory or URL ending in '/', JSON (MISP or STIX 2.0/2.1), or CSV.</summary>
+    Auto,
+
+    /// <summary>A STIX 2.1 bundle, envelope or object; a STIX 2.0 bundle is upgraded.</summary>
+    Stix,
+
+    /// <summary>A MISP event, a list of them, or a restSearch response.</summary>
+    Misp,
+
+    /// <summary>A MISP feed (directory or URL with manifest.json), incremental.</summary>
+    MispFeed,
+
+    /// <summary>CSV or a plain list, with a preset or column mapping.</summary>
+    Csv,
+}
+
+/// <summary>One import: where from, how to read it, where to put it.</summary>
+/// <param name="Source">A file, a directory, or an http(s) URL.</param>
+/// <param name="Format">How to read it.</param>
+/// <param name="CollectionId">Collection the objects go to.</param>
+/// <param name="ProducerId">Organization they come from (the sharing policy's producer).</param>
+public sealed record ImportRequest(string Source, ImportFormat Format, string CollectionId, string ProducerId)
+{
+    /// <summary>A CSV preset (<see cref="CsvLayout.Presets"/>).</summary>
+    public string? Preset { get; init; }
+
+    /// <summary>CSV value columns by name, with their kinds (null: recognize each value).</summary>
+    public IReadOnlyList<(string Column, IocKind? Kind)>? Columns { get; init; }
+
+    /// <summary>Labels added to every indicator made from a CSV row.</summary>
+    public IReadOnlyList<string> Labels { get; init; } = [];
+
+    /// <summary>A MISP feed's events already imported, by uuid, with their manifest timestamps; updated in place.</summary>
+    public Dictionary<string, long> FeedState { get; init; } = [];
+}
+
+/// <summary>What an import did.</summary>
+public sealed class ImportReport(string source, ImportFormat format)
+{
+    /// <summary>The source.</summary>
+    public string Source { get; } = source;
+
+    /// <summary>The format it was read as.</summary>
+    public ImportFormat Format { get; internal set; } = format;
+
+    /// <summary>Objects offered to the store after conversion.</summary>
+    public int Total { get; internal set; }
+
+    /// <summary>Versions stored.</summary>
+    public int Added { get; internal set; }
+
+    /// <summary>Versions already stored.</summary>
+    public int Duplicates { get; internal set; }
+
+    /// <summary>Objects refused, with why (validation errors, or the store's reason).</summary>
+    public List<string> Rejected { get; } = [];
+
+    /// <summary>Input that made no object: unreadable rows, missing feed events.</summary>
+    public List<string> Problems { get; } = [];
+
+    /// <summary>What the conversion did not carry over.</summary>
+    public LossReport Loss { get; internal set; } = new();
+}
+
+/// <summary>
+/// Every way intelligence enters a node besides TAXII: each format converted to STIX 2.1, then through the one intake
+/// path (validation, §2.9 ids, patterns) into the store in transactions of <see cref="Batch"/>. Used by
+/// <c>perisai import</c> and by the feed scheduler alike.
+/// </summary>
+public static class FeedImporter
+{
+    /// <summary>Objects per transaction and per converted chunk of a CSV: memory stays flat whatever the file's size.</summary>
+    public const int Batch = 5_000;
+
+    /// <summary>Runs one import.</summary>
+    public static async Task<ImportReport> ImportAsync(IStixStore store, ImportRequest request, HttpClient? http, TimeProvider time,
+        Action<int>? progress = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(time);
+        var report = new ImportReport(request.Source, request.Format);
+        var format = request.Format == ImportFormat.Auto ? await DetectAsync(request.Source, http, ct).ConfigureAwait(false) : request.Format;
+        report.Format = format;
+        switch (format)
+        {
+            case ImportFormat.MispFeed:
+                await MispFeedAsync(store, request, http, report, progress, ct).ConfigureAwait(false);
+                break;
+            case ImportFormat.Csv:
+                await CsvAsync(store, request, http, time, report, progress, ct).ConfigureAwait(false);
+                break;
+            default:
+                var bytes = await ReadAllAsync(request.Source, http, ct).ConfigureAwait(false);
+                if (format == ImportFormat.Misp)
+                {
+                    await MispAsync(store, request, bytes, report, progress, ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    await StixAsync(store, request, bytes, report, progress, ct).ConfigureAwait(false);
+                }
+                break;
+        }
+        return report;
+    }
+
+    private static bool IsUrl(string source) =>
+        source.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || source.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+
+    private static async Task<ImportFormat> DetectAsync(string source, HttpClient? http, CancellationToken ct)
+    {
+        if (IsUrl(source))
+        {
+            return source.EndsWith('/') ? ImportFormat.MispFeed
+                : source.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? Sniff(await ReadAllAsync(source, http, ct).ConfigureAwait(false))
+                : ImportFormat.Csv;
+        }
+        if (Directory.Exists(source))
+        {
+            return ImportFormat.MispFeed;
+        }
+        var head = new byte[64 * 1024];
+        int n;
+        await using (var f = File.OpenRead(source))
+        {
+            n = await f.ReadAsync(head, ct).ConfigureAwait(false);
+        }
+        var text = head.AsSpan(0, n).TrimStart(" \t\r\n\uFEFF"u8);
+        return text.Length > 0 && text[0] is (byte)'{' or (byte)'[' ? Sniff(await File.ReadAllBytesAsync(source, ct).ConfigureAwait(false)) : ImportFormat.Csv;
+    }
+
+    private static ImportFormat Sniff(byte[] json)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            return MispEvents(doc.RootElement).Any() ? ImportFormat.Misp : ImportFormat.Stix;
+        }
+        catch (JsonException)
+        {
+            return ImportFormat.Stix; // the STIX reader words the error
+        }
+    }
+
+    // A MISP event, {"Event": …}, a list of either, or restSearch's {"response": [...]}.
+    private static IEnumerable<JsonElement> MispEvents(JsonElement root)
+    {
+        if (root.ValueKind == JsonValueKind.Array)
+        {
+            return root.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Object && (e.TryGetProperty("Event", out _) || e.TryGetProperty("Attribute", out _)));
+        }
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return [];
+        }
+        if (root.TryGetProperty("response", out var response))
+        {
+            return MispEvents(response);
+        }
+        return root.TryGetProperty("Event", out _) || (root.TryGetProperty("Attribute", out _) && root.TryGetProperty("info", out _)) ? [root] : [];
+    }
+
+    private static async Task<byte[]> ReadAllAsync(string source, HttpClient? http, CancellationToken ct) => IsUrl(source)
+        ? await (http ?? throw new InvalidOperationException(FeedMessages.NoHttpClient)).GetByteArrayAsync(new Uri(source), ct).ConfigureAwait(false)
+        : await File.ReadAllBytesAsync(source, ct).ConfigureAwait(false);
+
+    private static async Task StixAsync(IStixStore store, ImportRequest request, byte[] bytes, ImportReport report, Action<int>? progress, CancellationToken ct)
+    {
+        try
+        {
+            using var probe = JsonDocument.Parse(bytes);
+            if (Stix20Upgrade.IsStix20(probe.RootElement))
+            {
+                var upgraded = Stix20Upgrade.Upgrade(probe.RootElement);
+                report.Loss = upgraded.Loss;
+                bytes = upgraded.ToBundle();
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON: StixDocument.Parse below reports where it breaks.
+        }
+        await StoreAsync(store, request, bytes, report, progress, ct).ConfigureAwait(false);
+    }
+
+    private static async Task MispAsync(IStixStore store, ImportRequest request, byte[] bytes, ImportReport report, Action<int>? progress, CancellationToken ct)
+    {
+        var options = await SharingGroupsAsync(store, ct).ConfigureAwait(false);
+        using var doc = JsonDocument.Parse(bytes);
+        var events = MispEvents(doc.RootElement).ToList();
+        if (events.Count == 0)
+        {
+            report.Problems.Add(FeedMessages.NoMispEvent);
+            return;
+        }
+        foreach (var ev in events)
+        {
+            await OneEventAsync(store, request, ev, options, report, progress, ct).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<bool> OneEventAsync(IStixStore store, ImportRequest request, JsonElement ev, MispImportOptions options, ImportReport report,
+        Action<int>? progress, CancellationToken ct)
+    {
+        StixConversion converted;
+        try
+        {
+            converted = MispToStix.Convert(ev, options);
+        }
+        catch (FormatException ex)
+        {
+            report.Problems.Add(ex.Message);
+            return false;
+        }
+        report.Loss.AddRange(converted.Loss);
+        await StoreAsync(store, request, converted.ToBundle(), report, progress, ct).ConfigureAwait(false);
+        return true;
+    }
+
+    // A MISP sharing group maps to the node's community of the same name: its organizations become the recipients.
+    private static async Task<MispImportOptions> SharingGroupsAsync(IStixStore store, CancellationToken ct)
+    {
+        var communities = (await store.ListCommunitiesAsync(ct).ConfigureAwait(false)).ToDictionary(c => c.Name, c => c.Members, StringComparer.OrdinalIgnoreCase);
+        return new MispImportOptions { SharingGroup = (name, _) => name is not null && communities.TryGetValue(name, out var members) ? members : null };
+    }
+
+    private static async Task MispFeedAsync(IStixStore store, ImportRequest request, HttpClient? http, ImportReport report, Action<int>? progress, CancellationToken ct)
+    {
+        var options = await SharingGroupsAsync(store, ct).ConfigureAwait(false);
+        await foreach (var ev in MispFeed.ReadAsync(request.Source, request.FeedState, http, report.Problems, ct).ConfigureAwait(false))
+        {
+            if (await OneEventAsync(store, request, ev.Event, options, report, progress, ct).ConfigureAwait(false))
+            {
+                // Seen once stored (a store failure throws before this line, so the event is fetched again next time);
+                // an object the node refused stays refused until the event changes.
+                request.FeedState[ev.Uuid] = ev.Timestamp;
+            }
+        }
+    }
+
+    private static async Task CsvAsync(IStixStore store, ImportRequest request, HttpClient? http, TimeProvider time, ImportReport report, Action<int>? progress, CancellationToken ct)
+    {
+        CsvLayout? layout = null;
+        if (request.Preset is { } preset)
+        {
+            if (!CsvLayout.Presets.TryGetValue(preset, out layout))
+            {
+                report.Problems.Add(FeedMessages.UnknownPreset(preset, CsvLayout.Presets.Keys));
+                return;
+            }
+        }
+        else if (request.Columns is { Count: > 0 } columns)
+        {
+            layout = new CsvLayout("columns", columns, null, [], null);
+        }
+        await using var stream = IsUrl(request.Source)
+            ? await (http ?? throw new InvalidOperationException(FeedMessages.NoHttpClient)).GetStreamAsync(new Uri(request.Source), ct).ConfigureAwait(false)
+            : File.OpenRead(request.Source);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        string source = layout is { Name: not "columns" } ? $"abuse.ch {layout.Name}" : Path.GetFileName(request.Source.TrimEnd('/'));
+        var chunk = new JsonArray();
+        foreach (var row in CsvIndicators.Read(reader, layout, source, time.GetUtcNow(), request.Labels))
+        {
+            if (row.Indicator is null)
+            {
+                if (report.Problems.Count < 1_000)
+                {
+                    report.Problems.Add(row.Problem!);
+                }
+                continue;
+            }
+            chunk.Add(row.Indicator);
+            if (chunk.Count == Batch)
+            {
+                await FlushAsync(chunk).ConfigureAwait(false);
+            }
+        }
+        await FlushAsync(chunk).ConfigureAwait(false);
+
+        async Task FlushAsync(JsonArray rows)
+        {
+            if (rows.Count == 0)
+            {
+                return;
+            }
+            var bundle = new JsonObject { ["type"] = "bundle", ["id"] = $"bundle--{Guid.NewGuid()}", ["objects"] = rows };
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(bundle);
+            bundle.Remove("objects");
+            rows.Clear();
+            await StoreAsync(store, request, bytes, report, progress, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The one intake path: parse, validate (with patterns), store in transactions.</summary>
+    private static async Task StoreAsync(IStixStore store, ImportRequest request, byte[] bytes, ImportReport report, Action<int>? progress, CancellationToken ct)
+    {
+        using var doc = StixDocument.Parse(bytes);
+        if (doc.Error is { } error)
+        {
+            report.Rejected.Add(error.ToString());
+            return;
+        }
+        var intake = StixIntake.Check(doc, Guid.NewGuid, Perisai.Patterning.PatternValidation.Options);
+        report.Total += intake.Total;
+        report.Rejected.AddRange(intake.Failures.Select(f => $"{f.Id}: {f.Summary()}"));
+        foreach (var batch in intake.Valid.Chunk(Batch))
+        {
+            foreach (var r in await store.AddObjectsAsync(request.CollectionId, request.ProducerId, batch, ct).ConfigureAwait(false))
+            {
+                switch (r.Outcome)
+                {
+                    case AddOutcome.Added: report.Added++; break;
+                    case AddOutcome.Duplicate: report.Duplicates++; break;
+                    default: report.Rejected.Add($"{r.Id} {r.Version}: {r.Message}"); break;
+                }
+            }
+            progress?.Invoke(batch.Length);
+        }
+    }
+}

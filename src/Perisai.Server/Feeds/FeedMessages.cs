@@ -1,0 +1,10 @@
+namespace Perisai.Server.Feeds;
+
+/// <summary>Messages of imports and scheduled feeds (house style: one messages file per surface).</summary>
+internal static class FeedMessages
+{
+    public const string NoHttpClient = "a URL source needs an HTTP client";
+    public const string NoMispEvent = "no MISP event in the document: expected {\"Event\": …}, a list of events, or a restSearch response";
+
+    public static string UnknownPreset(string name, IEnumerable<string> known) => $"no CSV preset '{name}'; known presets: {string.Join(", ", known)}";
+}
