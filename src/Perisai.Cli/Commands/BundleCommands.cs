@@ -115,7 +115,7 @@ internal static class BundleCommands
             {
                 Console.WriteLine(JsonSerializer.Serialize(reports.Select(r => new
                 {
-                    r.Source, format = r.Format.ToString().ToLowerInvariant(), r.Total, r.Added, unchanged = r.Duplicates, r.Rejected, r.Problems,
+                    r.Source, format = FormatName(r.Format), r.Total, r.Added, unchanged = r.Duplicates, r.Rejected, r.Problems,
                     loss = r.Loss.Summary().Select(l => new { l.Field, fate = l.Fate.ToString().ToLowerInvariant(), l.Detail, l.Count }),
                 }), Output.JsonOptions));
             }
@@ -124,7 +124,7 @@ internal static class BundleCommands
                 var table = new Table().Border(TableBorder.Rounded).AddColumns("Source", "Format", "Objects", "Added", "Unchanged", "Rejected", "Problems");
                 foreach (var r in reports)
                 {
-                    table.AddRow(Markup.Escape(r.Source), r.Format.ToString().ToLowerInvariant(), $"{r.Total}", $"{r.Added}", $"{r.Duplicates}",
+                    table.AddRow(Markup.Escape(r.Source), FormatName(r.Format), $"{r.Total}", $"{r.Added}", $"{r.Duplicates}",
                         r.Rejected.Count == 0 ? "0" : $"[red]{r.Rejected.Count}[/]", r.Problems.Count == 0 ? "0" : $"[yellow]{r.Problems.Count}[/]");
                 }
                 AnsiConsole.Write(table);
@@ -160,6 +160,8 @@ internal static class BundleCommands
         "csv" or "list" or "txt" => ImportFormat.Csv,
         _ => throw new ArgumentException($"unknown --format '{value}': auto, stix, misp, misp-feed or csv"),
     };
+
+    private static string FormatName(ImportFormat format) => format == ImportFormat.MispFeed ? "misp-feed" : format.ToString().ToLowerInvariant();
 
     internal static IocKind? KindOf(string name) => name.ToLowerInvariant() switch
     {
@@ -198,6 +200,10 @@ internal static class BundleCommands
         store.AddTo(command);
         command.SetAction(async (p, ct) =>
         {
+            if (p.GetValue(format) is "misp-feed" or "suricata" && p.GetValue(output) is null)
+            {
+                return Output.Fail("export", $"--format {p.GetValue(format)} writes a directory: give it with --out.");
+            }
             await using var s = await store.OpenAsync(p, ct).ConfigureAwait(false);
             var c = await s.GetCollectionAsync(p.GetValue(collection)!, ct).ConfigureAwait(false);
             if (c is null)
@@ -216,8 +222,6 @@ internal static class BundleCommands
             string summary;
             switch (fmt)
             {
-                case "misp-feed" or "suricata" when path is null:
-                    return Output.Fail("export", $"--format {fmt} writes a directory: give it with --out.");
                 case "misp-feed":
                     var feed = await MispFeed.WriteAsync(Objects, path!, c.Title, ct).ConfigureAwait(false);
                     summary = $"Exported {feed.Events} MISP events ({feed.Attributes} attributes) to {Path.GetFullPath(path!)}; {feed.Loss.Entries.Count} loss entries.";

@@ -190,7 +190,8 @@ public static class CsvIndicators
             ["pattern_type"] = "stix",
             ["pattern_version"] = "2.1",
             ["valid_from"] = time,
-            ["external_references"] = new JsonArray(new JsonObject { ["source_name"] = source }),
+            // An external reference needs a description, url or external_id besides its source (§2.5).
+            ["external_references"] = new JsonArray(new JsonObject { ["source_name"] = source, ["description"] = $"line {number.ToString(CultureInfo.InvariantCulture)} of the {source} list" }),
         };
         if (labels.Count > 0)
         {
