@@ -17,5 +17,6 @@ var root = new RootCommand("Perisai: a STIX 2.1 / TAXII 2.1 threat-intelligence 
     PatternCommands.Pattern(),
     ScanCommand.Create(),
     SightingsCommand.Create(),
+    FeedCommands.Feed(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -22,4 +22,10 @@ internal static partial class Log
 
     [LoggerMessage(1020, LogLevel.Warning, "Serving plain HTTP on {Url}: TAXII 2.1 §8.2.2 requires TLS; use only on loopback or behind a TLS proxy")]
     public static partial void PlainHttp(ILogger logger, string url);
+
+    [LoggerMessage(1030, LogLevel.Information, "Feed {Name}: {Added} added, {Unchanged} unchanged, {Rejected} rejected in {DurationMs} ms")]
+    public static partial void FeedRan(ILogger logger, string name, long added, long unchanged, long rejected, long durationMs);
+
+    [LoggerMessage(1031, LogLevel.Warning, "Feed {Name} failed: {Error}; the other feeds go on and what it imported stays")]
+    public static partial void FeedFailed(ILogger logger, string name, string error);
 }

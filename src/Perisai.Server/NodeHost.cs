@@ -37,6 +37,7 @@ public static class NodeHost
         builder.Services.AddSingleton<Sharing.TrustCache>();
         builder.Services.AddSingleton<Sharing.AuditLog>();
         builder.Services.AddHostedService<Sharing.AuditWriter>();
+        builder.Services.AddHostedService<Feeds.FeedScheduler>();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
@@ -73,6 +74,7 @@ public static class NodeHost
         ObjectsEndpoints.Map(app);
         Sharing.TrustEndpoints.Map(app);
         Detection.SightingEndpoints.Map(app);
+        Feeds.FeedEndpoints.Map(app);
         app.MapFallback(context => new TaxiiException(404, TaxiiMessages.NotFound, TaxiiMessages.NoResource).WriteAsync(context));
 
         foreach (string url in urls)

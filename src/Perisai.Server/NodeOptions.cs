@@ -45,4 +45,7 @@ public sealed class NodeOptions
 
     /// <summary>Password of the PFX file, or path of the PEM key.</summary>
     public string? CertificateKey { get; set; }
+
+    /// <summary>How often the feed scheduler looks for feeds that are due (each feed has its own interval).</summary>
+    public TimeSpan FeedTick { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -133,4 +133,16 @@ public interface IStixStore : IAsyncDisposable
     /// transaction.
     /// </summary>
     Task<IReadOnlyList<AddResult>> CompleteEnvelopeAsync(PendingEnvelope envelope, IReadOnlyList<StixObject> objects, Func<IReadOnlyList<AddResult>, StatusRecord> finalStatus, CancellationToken ct = default);
+
+    /// <summary>Adds a scheduled feed.</summary>
+    Task AddFeedAsync(FeedRecord feed, CancellationToken ct = default);
+
+    /// <summary>Every feed, by name.</summary>
+    Task<IReadOnlyList<FeedRecord>> ListFeedsAsync(CancellationToken ct = default);
+
+    /// <summary>Removes a feed by id or name; false when there is none. What it imported stays.</summary>
+    Task<bool> RemoveFeedAsync(string idOrName, CancellationToken ct = default);
+
+    /// <summary>Records a run: its counts, error and the feed's new pull state.</summary>
+    Task RecordFeedRunAsync(FeedRun run, CancellationToken ct = default);
 }

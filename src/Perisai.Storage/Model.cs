@@ -215,3 +215,28 @@ public sealed record AuditQuery
     /// <summary>Most entries to return.</summary>
     public int Limit { get; init; } = 100;
 }
+
+/// <summary>A feed the server pulls on a schedule, with how its last run went.</summary>
+/// <param name="Id">Feed id.</param>
+/// <param name="Name">Unique name, for people.</param>
+/// <param name="Source">Directory, file or http(s) URL.</param>
+/// <param name="Format">misp-feed, misp, csv or stix.</param>
+/// <param name="Preset">CSV preset, if any.</param>
+/// <param name="CollectionId">Collection the objects go to.</param>
+/// <param name="Producer">Organization the objects come from.</param>
+/// <param name="EverySeconds">Interval between runs.</param>
+/// <param name="State">Pull state (JSON), kept between runs.</param>
+/// <param name="LastRun">Start of the last run (microseconds since 1970), or null before the first.</param>
+/// <param name="LastDurationMs">How long the last run took.</param>
+/// <param name="LastAdded">Versions the last run stored.</param>
+/// <param name="LastUnchanged">Versions the last run found already stored.</param>
+/// <param name="LastRejected">Objects or rows the last run refused.</param>
+/// <param name="LastError">Why the last run failed, or null when it did not.</param>
+/// <param name="Runs">Runs so far.</param>
+/// <param name="Failures">Runs that failed.</param>
+public sealed record FeedRecord(string Id, string Name, string Source, string Format, string? Preset, string CollectionId, string Producer, long EverySeconds,
+    string State, long? LastRun = null, long? LastDurationMs = null, long LastAdded = 0, long LastUnchanged = 0, long LastRejected = 0, string? LastError = null,
+    long Runs = 0, long Failures = 0);
+
+/// <summary>The outcome of one run of a feed.</summary>
+public sealed record FeedRun(string FeedId, long Started, long DurationMs, long Added, long Unchanged, long Rejected, string? Error, string State);
