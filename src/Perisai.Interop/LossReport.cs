@@ -22,14 +22,22 @@ public sealed record LossEntry(string Where, string Field, LossFate Fate, string
 
 /// <summary>
 /// Every field of a conversion that did not carry over one for one. Conversions are judged by this report: a field
-/// absent from it arrived intact.
+/// absent from it arrived intact. The counts per field cover everything; the entries themselves are kept up to
+/// <see cref="MaxEntries"/>, so that exporting a million indicators reports in constant memory.
 /// </summary>
 public sealed class LossReport
 {
-    private readonly List<LossEntry> _entries = [];
+    /// <summary>Entries kept one by one; beyond them only the counts grow.</summary>
+    public const int MaxEntries = 10_000;
 
-    /// <summary>Every entry, in the order the conversion met them.</summary>
+    private readonly List<LossEntry> _entries = [];
+    private readonly Dictionary<(string Field, LossFate Fate), (string Detail, int Count)> _counts = [];
+
+    /// <summary>The first <see cref="MaxEntries"/> entries, in the order the conversion met them.</summary>
     public IReadOnlyList<LossEntry> Entries => _entries;
+
+    /// <summary>All entries, including those beyond <see cref="MaxEntries"/>.</summary>
+    public long Total { get; private set; }
 
     /// <summary>Items converted.</summary>
     public int Converted { get; internal set; }
@@ -38,18 +46,40 @@ public sealed class LossReport
     public void AddRange(LossReport other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        _entries.AddRange(other._entries);
+        foreach (var e in other._entries)
+        {
+            if (_entries.Count < MaxEntries)
+            {
+                _entries.Add(e);
+            }
+        }
+        foreach (var (key, (detail, count)) in other._counts)
+        {
+            _counts[key] = (_counts.TryGetValue(key, out var mine) ? mine.Detail : detail, (mine.Count) + count);
+        }
+        Total += other.Total;
         Converted += other.Converted;
     }
 
-    internal void Kept(string where, string field, string detail) => _entries.Add(new LossEntry(where, field, LossFate.Kept, detail));
+    internal void Kept(string where, string field, string detail) => Add(new LossEntry(where, field, LossFate.Kept, detail));
 
-    internal void Approximated(string where, string field, string detail) => _entries.Add(new LossEntry(where, field, LossFate.Approximated, detail));
+    internal void Approximated(string where, string field, string detail) => Add(new LossEntry(where, field, LossFate.Approximated, detail));
 
-    internal void Dropped(string where, string field, string detail) => _entries.Add(new LossEntry(where, field, LossFate.Dropped, detail));
+    internal void Dropped(string where, string field, string detail) => Add(new LossEntry(where, field, LossFate.Dropped, detail));
+
+    private void Add(LossEntry e)
+    {
+        Total++;
+        if (_entries.Count < MaxEntries)
+        {
+            _entries.Add(e);
+        }
+        var key = (e.Field, e.Fate);
+        _counts[key] = (_counts.TryGetValue(key, out var c) ? c.Detail : e.Detail, c.Count + 1);
+    }
 
     /// <summary>The entries grouped by field and fate, with how many items each concerns: what a person reads.</summary>
     public IReadOnlyList<(string Field, LossFate Fate, string Detail, int Count)> Summary() =>
-        [.. _entries.GroupBy(e => (e.Field, e.Fate)).Select(g => (g.Key.Field, g.Key.Fate, g.First().Detail, g.Count()))
+        [.. _counts.Select(kv => (kv.Key.Field, kv.Key.Fate, kv.Value.Detail, kv.Value.Count))
             .OrderBy(s => s.Fate).ThenBy(s => s.Field, StringComparer.Ordinal)];
 }

@@ -161,6 +161,10 @@ internal static class BundleCommands
         _ => throw new ArgumentException($"unknown --format '{value}': auto, stix, misp, misp-feed or csv"),
     };
 
+    // What a person needs from a loss report on the way out: each field once, with its fate and how many items.
+    private static string LossLines(Perisai.Interop.LossReport loss) =>
+        string.Concat(loss.Summary().Select(l => $"\n  {l.Fate.ToString().ToLowerInvariant()} {l.Field} ({l.Count}): {l.Detail}"));
+
     private static string FormatName(ImportFormat format) => format == ImportFormat.MispFeed ? "misp-feed" : format.ToString().ToLowerInvariant();
 
     internal static IocKind? KindOf(string name) => name.ToLowerInvariant() switch
@@ -224,7 +228,7 @@ internal static class BundleCommands
             {
                 case "misp-feed":
                     var feed = await MispFeed.WriteAsync(Objects, path!, c.Title, ct).ConfigureAwait(false);
-                    summary = $"Exported {feed.Events} MISP events ({feed.Attributes} attributes) to {Path.GetFullPath(path!)}; {feed.Loss.Entries.Count} loss entries.";
+                    summary = $"Exported {feed.Events} MISP events ({feed.Attributes} attributes) to {Path.GetFullPath(path!)}." + LossLines(feed.Loss);
                     break;
                 case "misp":
                     var objects = new List<JsonElement>();
@@ -237,7 +241,7 @@ internal static class BundleCommands
                     {
                         await JsonSerializer.SerializeAsync(stream, new JsonArray([.. converted.Events.Select(e => (JsonNode)new JsonObject { ["Event"] = e })]), cancellationToken: ct).ConfigureAwait(false);
                     }
-                    summary = $"Exported {converted.Events.Count} MISP events; {converted.Loss.Entries.Count} loss entries.";
+                    summary = $"Exported {converted.Events.Count} MISP events." + LossLines(converted.Loss);
                     break;
                 case "stix":
                     await using (var stream = path is null ? Console.OpenStandardOutput() : File.Create(path))
@@ -274,10 +278,8 @@ internal static class BundleCommands
                     break;
             }
             await CliAudit.RecordAsync(s, "objects.export", c.Id, $"as={reader.Id} format={fmt}", ct).ConfigureAwait(false);
-            if (path is not null)
-            {
-                Console.Error.WriteLine(summary);
-            }
+            // On standard error, so that it never mixes with an export written to standard output.
+            Console.Error.WriteLine(summary);
             return 0;
         });
         return command;

@@ -39,7 +39,8 @@ public static class MispFeed
             {
                 continue;
             }
-            var o = JsonDocument.Parse(json).RootElement.Clone();
+            using var doc = JsonDocument.Parse(json);
+            var o = doc.RootElement.Clone();
             if (Observables.Str(o, "type") == "report" && Observables.Str(o, "id") is { } id)
             {
                 reports[id] = o;
@@ -55,11 +56,14 @@ public static class MispFeed
         JsonElement? Resolve(string id) => scos.TryGetValue(id, out var e) ? e : null;
         var members = reports.Keys.ToDictionary(k => k, _ => new List<JsonElement>(), StringComparer.Ordinal);
         var bucket = new StixToMisp.EventBuilder(loss, Resolve);
-        var bucketIds = new HashSet<string>(StringComparer.Ordinal);
         int part = 1;
         await foreach (string json in objects().WithCancellation(ct).ConfigureAwait(false))
         {
-            var o = JsonDocument.Parse(json).RootElement.Clone();
+            JsonElement o;
+            using (var doc = JsonDocument.Parse(json))
+            {
+                o = doc.RootElement.Clone();
+            }
             string id = Observables.Str(o, "id") ?? "";
             string type = Observables.Str(o, "type") ?? "";
             if (type == "report")
@@ -85,7 +89,6 @@ public static class MispFeed
                 continue;
             }
             bucket.Add(o);
-            bucketIds.Add(id);
             if (bucket.AttributeCount >= BucketSize)
             {
                 await writer.AddAsync(bucket.Finish(null, $"{title} ({part++})"), ct).ConfigureAwait(false);
@@ -105,6 +108,9 @@ public static class MispFeed
         loss.Converted = writer.Events;
         return new MispFeedResult(writer.Events, writer.Attributes, loss);
     }
+
+    // MISP's own files are plain UTF-8; escaping quotes and apostrophes as \u0022 would only bloat them.
+    internal static readonly System.Text.Encodings.Web.JavaScriptEncoder Relaxed = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
 
     /// <summary>Writes events into a feed directory, one file each, then its manifest.</summary>
     internal sealed class Writer : IDisposable
@@ -131,7 +137,11 @@ public static class MispFeed
             string path = Path.Combine(_directory, uuid + ".json");
             await using (var file = File.Create(path + ".tmp"))
             {
-                await JsonSerializer.SerializeAsync(file, new JsonObject { ["Event"] = ev.DeepClone() }, cancellationToken: ct).ConfigureAwait(false);
+                await using var w = new Utf8JsonWriter(file, new JsonWriterOptions { Encoder = Relaxed });
+                w.WriteStartObject();
+                w.WritePropertyName("Event");
+                ev.WriteTo(w);
+                w.WriteEndObject();
             }
             File.Move(path + ".tmp", path, overwrite: true);
             _manifest[uuid] = new JsonObject
@@ -165,7 +175,7 @@ public static class MispFeed
             _hashes.Dispose();
             File.Move(Path.Combine(_directory, "hashes.csv.tmp"), Path.Combine(_directory, "hashes.csv"), overwrite: true);
             string manifest = Path.Combine(_directory, "manifest.json");
-            await File.WriteAllTextAsync(manifest + ".tmp", _manifest.ToJsonString(), ct).ConfigureAwait(false);
+            await File.WriteAllTextAsync(manifest + ".tmp", _manifest.ToJsonString(new JsonSerializerOptions { Encoder = Relaxed }), ct).ConfigureAwait(false);
             File.Move(manifest + ".tmp", manifest, overwrite: true);
         }
 

@@ -531,7 +531,7 @@ public static class StixToMisp
 
         private static readonly HashSet<string> Mapped = ["type", "spec_version", "id", "created", "modified", "created_by_ref", "object_marking_refs", "labels",
             "pattern", "pattern_type", "pattern_version", "valid_from", "valid_until", "name", "description", "first_observed", "last_observed", "number_observed",
-            "object_refs", "content", "abstract", "external_references", "is_family", "aliases", "revoked"];
+            "object_refs", "content", "abstract", "is_family", "aliases", "revoked"];
 
         private void DropUnmapped(JsonElement o, string id)
         {

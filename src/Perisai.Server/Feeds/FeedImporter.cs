@@ -85,7 +85,7 @@ public sealed class ImportReport(string source, ImportFormat format)
 public static class FeedImporter
 {
     /// <summary>Objects per transaction and per converted chunk of a CSV: memory stays flat whatever the file's size.</summary>
-    public const int Batch = 5_000;
+    public const int Batch = 40_000;
 
     /// <summary>Runs one import.</summary>
     public static async Task<ImportReport> ImportAsync(IStixStore store, ImportRequest request, HttpClient? http, TimeProvider time,
@@ -274,49 +274,114 @@ public static class FeedImporter
             : File.OpenRead(request.Source);
         using var reader = new StreamReader(stream, Encoding.UTF8);
         string source = layout is { Name: not "columns" } ? $"abuse.ch {layout.Name}" : Path.GetFileName(request.Source.TrimEnd('/'));
-        var chunk = new JsonArray();
-        foreach (var row in CsvIndicators.Read(reader, layout, source, time.GetUtcNow(), request.Labels))
+        // Two stages on two threads: rows are converted and validated while the previous chunk is being written, the
+        // store being the slower half. The channel holds two chunks, so memory stays flat whatever the file's size.
+        var chunks = System.Threading.Channels.Channel.CreateBounded<(IntakeResult? Intake, string? Error)>(1);
+        var problems = new List<string>();
+        // If the store fails, the producer must not wait forever for room in the channel: cancelling stops it.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var producer = Task.Run(() =>
         {
-            if (row.Indicator is null)
+            // Each row is written into the chunk's bundle as it comes and its JSON tree dropped: a chunk in the making
+            // costs its bytes, not a tree of nodes per indicator.
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>(Batch * 700);
+            var writer = new Utf8JsonWriter(buffer);
+            int inChunk = 0;
+            try
             {
-                if (report.Problems.Count < 1_000)
+                foreach (var row in CsvIndicators.Read(reader, layout, source, time.GetUtcNow(), request.Labels))
                 {
-                    report.Problems.Add(row.Problem!);
+                    if (row.Indicator is null)
+                    {
+                        if (problems.Count < 1_000)
+                        {
+                            problems.Add(row.Problem!);
+                        }
+                        continue;
+                    }
+                    if (inChunk == 0)
+                    {
+                        writer.WriteStartObject();
+                        writer.WriteString("type", "bundle");
+                        writer.WriteString("id", $"bundle--{Guid.NewGuid()}");
+                        writer.WriteStartArray("objects");
+                    }
+                    row.Indicator.WriteTo(writer);
+                    if (++inChunk == Batch)
+                    {
+                        Send();
+                    }
                 }
-                continue;
+                if (inChunk > 0)
+                {
+                    Send();
+                }
             }
-            chunk.Add(row.Indicator);
-            if (chunk.Count == Batch)
+            finally
             {
-                await FlushAsync(chunk).ConfigureAwait(false);
+                writer.Dispose();
+                chunks.Writer.Complete();
             }
-        }
-        await FlushAsync(chunk).ConfigureAwait(false);
 
-        async Task FlushAsync(JsonArray rows)
-        {
-            if (rows.Count == 0)
+            void Send()
             {
-                return;
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+                writer.Flush();
+                var checkedChunk = Check(buffer.WrittenMemory);
+                buffer.ResetWrittenCount();
+                writer.Reset(buffer);
+                inChunk = 0;
+                // Blocking here is the back-pressure: this thread is the producer's own (Task.Run).
+                chunks.Writer.WriteAsync(checkedChunk, stop.Token).AsTask().GetAwaiter().GetResult();
             }
-            var bundle = new JsonObject { ["type"] = "bundle", ["id"] = $"bundle--{Guid.NewGuid()}", ["objects"] = rows };
-            var bytes = JsonSerializer.SerializeToUtf8Bytes(bundle);
-            bundle.Remove("objects");
-            rows.Clear();
-            await StoreAsync(store, request, bytes, report, progress, ct).ConfigureAwait(false);
+        }, stop.Token);
+        try
+        {
+            await foreach (var (intake, error) in chunks.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            {
+                await WriteAsync(store, request, intake, error, report, progress, ct).ConfigureAwait(false);
+            }
         }
+        catch
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await producer.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // The producer stopped because the store failed; the store's error is the one to report.
+            }
+            throw;
+        }
+        await producer.ConfigureAwait(false);
+        report.Problems.AddRange(problems);
     }
 
     /// <summary>The one intake path: parse, validate (with patterns), store in transactions.</summary>
-    private static async Task StoreAsync(IStixStore store, ImportRequest request, byte[] bytes, ImportReport report, Action<int>? progress, CancellationToken ct)
+    private static Task StoreAsync(IStixStore store, ImportRequest request, byte[] bytes, ImportReport report, Action<int>? progress, CancellationToken ct)
+    {
+        var (intake, error) = Check(bytes);
+        return WriteAsync(store, request, intake, error, report, progress, ct);
+    }
+
+    /// <summary>Parses and validates a document (§2.9 ids filled, patterns checked): the CPU half of the intake.</summary>
+    private static (IntakeResult? Intake, string? Error) Check(ReadOnlyMemory<byte> bytes)
     {
         using var doc = StixDocument.Parse(bytes);
-        if (doc.Error is { } error)
+        return doc.Error is { } error ? (null, error.ToString()) : (StixIntake.Check(doc, Guid.NewGuid, Perisai.Patterning.PatternValidation.Options), null);
+    }
+
+    /// <summary>Stores what passed validation and records the outcome: the store's half, on one thread.</summary>
+    private static async Task WriteAsync(IStixStore store, ImportRequest request, IntakeResult? intake, string? error, ImportReport report, Action<int>? progress, CancellationToken ct)
+    {
+        if (intake is null)
         {
-            report.Rejected.Add(error.ToString());
+            report.Rejected.Add(error!);
             return;
         }
-        var intake = StixIntake.Check(doc, Guid.NewGuid, Perisai.Patterning.PatternValidation.Options);
         report.Total += intake.Total;
         report.Rejected.AddRange(intake.Failures.Select(f => $"{f.Id}: {f.Summary()}"));
         foreach (var batch in intake.Valid.Chunk(Batch))
