@@ -105,6 +105,74 @@ public sealed class MispFeedTests : IDisposable
     }
 
     [Fact]
+    public async Task A_feed_is_read_over_HTTP_on_loopback()
+    {
+        var objects = StixOfTheEvent();
+        await MispFeed.WriteAsync(() => Stream(objects), _dir, "ASEAN shared");
+        int port = FreePort();
+        using var listener = new System.Net.HttpListener();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/feed/");
+        listener.Start();
+        var requested = new List<string>();
+        using var cts = new CancellationTokenSource();
+        var serving = Task.Run(async () =>
+        {
+            while (!cts.IsCancellationRequested)
+            {
+                System.Net.HttpListenerContext context;
+                try
+                {
+                    context = await listener.GetContextAsync();
+                }
+                catch (System.Net.HttpListenerException)
+                {
+                    return;
+                }
+                catch (ObjectDisposedException)
+                {
+                    return;
+                }
+                string name = context.Request.Url!.AbsolutePath["/feed/".Length..];
+                lock (requested)
+                {
+                    requested.Add(name);
+                }
+                string path = Path.Combine(_dir, name);
+                context.Response.StatusCode = File.Exists(path) ? 200 : 404;
+                if (File.Exists(path))
+                {
+                    await context.Response.OutputStream.WriteAsync(await File.ReadAllBytesAsync(path));
+                }
+                context.Response.Close();
+            }
+        });
+        using var http = new HttpClient();
+        var seen = new Dictionary<string, long> { ["5f1c3a8e-8d2b-4b7e-9a61-3c0e2f4b7d10"] = 1494763200 };
+        var read = new List<MispFeed.FeedEvent>();
+        var problems = new List<string>();
+        await foreach (var e in MispFeed.ReadAsync($"http://127.0.0.1:{port}/feed/", seen, http, problems))
+        {
+            read.Add(e);
+        }
+        await cts.CancelAsync();
+        listener.Stop();
+        Assert.Single(read);
+        Assert.Empty(problems);
+        // The event already seen at its timestamp was not fetched at all.
+        Assert.DoesNotContain("5f1c3a8e-8d2b-4b7e-9a61-3c0e2f4b7d10.json", requested);
+        Assert.Contains("manifest.json", requested);
+    }
+
+    private static int FreePort()
+    {
+        var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        l.Start();
+        int port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        return port;
+    }
+
+    [Fact]
     public async Task A_missing_event_file_is_reported_and_the_rest_still_read()
     {
         var objects = StixOfTheEvent();
