@@ -18,5 +18,6 @@ var root = new RootCommand("Perisai: a STIX 2.1 / TAXII 2.1 threat-intelligence 
     ScanCommand.Create(),
     SightingsCommand.Create(),
     FeedCommands.Feed(),
+    AccountCommands.Account(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -145,4 +145,13 @@ public interface IStixStore : IAsyncDisposable
 
     /// <summary>Records a run: its counts, error and the feed's new pull state.</summary>
     Task RecordFeedRunAsync(FeedRun run, CancellationToken ct = default);
+
+    /// <summary>Sets or clears an account's password hash and clears its lockout.</summary>
+    Task SetPasswordAsync(string accountId, string? passwordHash, CancellationToken ct = default);
+
+    /// <summary>The sign-in facts of an account by name, or null.</summary>
+    Task<LoginRecord?> FindLoginAsync(string accountName, CancellationToken ct = default);
+
+    /// <summary>Records a sign-in attempt: success clears the failures; a failure counts and may lock until <paramref name="lockUntil"/>.</summary>
+    Task RecordLoginAsync(string accountId, bool success, long lockUntil, CancellationToken ct = default);
 }

@@ -240,3 +240,10 @@ public sealed record FeedRecord(string Id, string Name, string Source, string Fo
 
 /// <summary>The outcome of one run of a feed.</summary>
 public sealed record FeedRun(string FeedId, long Started, long DurationMs, long Added, long Unchanged, long Rejected, string? Error, string State);
+
+/// <summary>What sign-in needs of an account: its password hash and lockout counters.</summary>
+/// <param name="AccountId">The account.</param>
+/// <param name="PasswordHash">The stored hash, or null when the account has no password.</param>
+/// <param name="FailedLogins">Failures since the last success.</param>
+/// <param name="LockedUntil">Microseconds since 1970 until which sign-in is refused (0: not locked).</param>
+public sealed record LoginRecord(string AccountId, string? PasswordHash, long FailedLogins, long LockedUntil);
