@@ -12,6 +12,16 @@ using Perisai.Storage;
 
 namespace Perisai.Server;
 
+/// <summary>A part of the node that lives in another assembly (the web interface): its services and its endpoints.</summary>
+public interface INodeModule
+{
+    /// <summary>Registers the module's services.</summary>
+    void AddServices(WebApplicationBuilder builder);
+
+    /// <summary>Adds the module's middleware and endpoints, after the error boundary and before the TAXII endpoints.</summary>
+    void Map(WebApplication app);
+}
+
 /// <summary>Composes a node: services, Kestrel (TLS 1.2+), the error boundary and the TAXII endpoints.</summary>
 public static class NodeHost
 {
@@ -19,7 +29,8 @@ public static class NodeHost
     /// Builds the web application. <paramref name="configure"/> lets a caller adjust the builder (tests use an
     /// in-memory server).
     /// </summary>
-    public static WebApplication Build(IStixStore store, NodeOptions options, TimeProvider time, IReadOnlyList<string> urls, Action<WebApplicationBuilder>? configure = null)
+    public static WebApplication Build(IStixStore store, NodeOptions options, TimeProvider time, IReadOnlyList<string> urls, Action<WebApplicationBuilder>? configure = null,
+        IReadOnlyList<INodeModule>? modules = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(urls);
@@ -58,6 +69,10 @@ public static class NodeHost
             builder.WebHost.UseUrls([.. urls]);
         }
         configure?.Invoke(builder);
+        foreach (var module in modules ?? [])
+        {
+            module.AddServices(builder);
+        }
 
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Perisai.Server");
@@ -69,6 +84,10 @@ public static class NodeHost
             await new TaxiiException(status, status == 405 ? "Method not allowed" : TaxiiMessages.NotFound,
                 status == 405 ? "This resource does not support that HTTP method." : TaxiiMessages.NoResource).WriteAsync(ctx.HttpContext).ConfigureAwait(false);
         });
+        foreach (var module in modules ?? [])
+        {
+            module.Map(app);
+        }
         DiscoveryEndpoints.Map(app);
         CollectionsEndpoints.Map(app);
         ObjectsEndpoints.Map(app);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Perisai.Cli.Demo;
 using Microsoft.Extensions.Hosting;
 using Perisai.Server;
+using Perisai.Server.Auth;
 
 namespace Perisai.Cli.Commands;
 
@@ -81,9 +82,23 @@ internal static class ServeCommand
                 {
                     Console.WriteLine($"  {account,-12} {key}");
                 }
+                if (loaded.Count > 0)
+                {
+                    // Web sign-in for the same accounts, so the first look at /ui/ shows each member's own view.
+                    Console.WriteLine("Their web sign-in passwords (at /ui/login), shown once:");
+                    foreach (var (account, _) in loaded)
+                    {
+                        string password = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)).Replace('+', 'x').Replace('/', 'y');
+                        if (await s.FindAccountAsync(account, ct).ConfigureAwait(false) is { } a)
+                        {
+                            await s.SetPasswordAsync(a.Id, Passwords.Hash(password), ct).ConfigureAwait(false);
+                            Console.WriteLine($"  password {account,-12} {password}");
+                        }
+                    }
+                }
             }
             Console.WriteLine($"Store: {store.Describe(parse)}");
-            await using var app = NodeHost.Build(s, options, TimeProvider.System, addresses);
+            await using var app = NodeHost.Build(s, options, TimeProvider.System, addresses, modules: [new Perisai.Web.WebModule()]);
             await app.StartAsync(ct).ConfigureAwait(false);
             await app.WaitForShutdownAsync(ct).ConfigureAwait(false);
             return 0;

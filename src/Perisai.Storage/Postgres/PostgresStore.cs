@@ -28,6 +28,9 @@ public sealed class PostgresStore : SqlStore
     protected override string Dialect => "postgres";
 
     /// <inheritdoc />
+    protected override string ContainsSql(string column, string parameter) => $"strpos(lower({column}), @{parameter}) > 0";
+
+    /// <inheritdoc />
     protected override string InList<T>(DynamicParameters p, string column, string name, IReadOnlyCollection<T> values)
     {
         ArgumentNullException.ThrowIfNull(p);

@@ -402,6 +402,9 @@ public abstract partial class SqlStore : IStixStore
     protected virtual string VersionsOfIdsSql(DynamicParameters p, IReadOnlyCollection<string> ids) =>
         $"SELECT collection_id, id, version_key, json, revoked, producer FROM objects WHERE {InList(p, "id", "ids", ids)}";
 
+    /// <summary>A case-insensitive substring test of a text column against a lowercase parameter.</summary>
+    protected virtual string ContainsSql(string column, string parameter) => $"instr(lower({column}), @{parameter}) > 0";
+
     /// <inheritdoc />
     public async Task<Page<StoredObject>> QueryObjectsAsync(ObjectQuery query, CancellationToken ct = default)
     {
@@ -431,6 +434,11 @@ public abstract partial class SqlStore : IStixStore
         if (query.SpecVersions is { Count: > 0 } sv)
         {
             sql.Append(" AND ").Append(InList(p, "o.spec_version", "sv", sv));
+        }
+        if (query.Contains is { Length: > 0 } text)
+        {
+            sql.Append(" AND ").Append(ContainsSql("o.json", "text"));
+            p.Add("text", text.ToLowerInvariant());
         }
         if (sharing is not null)
         {

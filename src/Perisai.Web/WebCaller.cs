@@ -1,0 +1,33 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http;
+using Perisai.Server.Auth;
+using Perisai.Server.Sharing;
+using Perisai.Storage;
+
+namespace Perisai.Web;
+
+/// <summary>
+/// The signed-in person as the node's <see cref="Caller"/>: the same account, organization and trust model as an API
+/// call, so the pages read through the one sharing policy and not a copy of it.
+/// </summary>
+public sealed class WebCaller(IStixStore store, TrustCache trust)
+{
+    private Caller? _caller;
+
+    /// <summary>The caller, or null when the session names an account that no longer exists.</summary>
+    public async Task<Caller?> GetAsync(HttpContext context, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (_caller is not null)
+        {
+            return _caller;
+        }
+        if (context.User.FindFirstValue(ClaimTypes.NameIdentifier) is not { } id
+            || await store.GetAccountAsync(id, ct).ConfigureAwait(false) is not { } account)
+        {
+            return null;
+        }
+        var model = await trust.GetAsync(ct).ConfigureAwait(false);
+        return _caller = new Caller(account, model, context.Connection.RemoteIpAddress?.ToString());
+    }
+}

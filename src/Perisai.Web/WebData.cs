@@ -1,0 +1,158 @@
+using System.Text.Json;
+using Perisai.Server.Auth;
+using Perisai.Server.Detection;
+using Perisai.Stix.Markings;
+using Perisai.Storage;
+
+namespace Perisai.Web;
+
+/// <summary>One object as a page shows it.</summary>
+public sealed record ObjectRow(string Id, string Type, string Name, TlpLevel Tlp, string Collection, string CollectionTitle, string? Created, string Json);
+
+/// <summary>What the dashboard draws.</summary>
+public sealed record DashboardData(long Objects, IReadOnlyList<(string Label, long Value)> ByType, IReadOnlyList<(string Label, long Value)> ByTlp,
+    IReadOnlyList<(string Label, long Value)> IndicatorsByDay, IReadOnlyList<(string Label, long Value)> SightingsByCountry,
+    IReadOnlyList<(string Label, long Value)> Malware, bool Partial);
+
+/// <summary>
+/// The pages' reads, every one through the store with the caller's sharing filter (the API's policy, applied inside
+/// the query): a page cannot show, count or chart what the API would not return to the same organization.
+/// </summary>
+public sealed class WebData(IStixStore store, TimeProvider time)
+{
+    /// <summary>Objects the dashboard reads per collection; beyond it, the figures say they are partial.</summary>
+    public const int DashboardScan = 50_000;
+
+    /// <summary>The collections the caller may read, by title.</summary>
+    public async Task<IReadOnlyList<TaxiiCollection>> ReadableAsync(Caller caller, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        return [.. (await store.ListCollectionsAsync(null, ct).ConfigureAwait(false)).Where(c => caller.CanRead(c.Id)).OrderBy(c => c.Title, StringComparer.Ordinal)];
+    }
+
+    /// <summary>The collections the caller may write to.</summary>
+    public async Task<IReadOnlyList<TaxiiCollection>> WritableAsync(Caller caller, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        return [.. (await store.ListCollectionsAsync(null, ct).ConfigureAwait(false)).Where(c => caller.CanWrite(c.Id)).OrderBy(c => c.Title, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Objects whose JSON contains <paramref name="text"/> (names, descriptions, pattern values, SCO values).</summary>
+    public async Task<IReadOnlyList<ObjectRow>> SearchAsync(Caller caller, string text, int limit, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var rows = new List<ObjectRow>();
+        foreach (var c in await ReadableAsync(caller, ct).ConfigureAwait(false))
+        {
+            var page = await store.QueryObjectsAsync(new ObjectQuery(c.Id) { Contains = text, Limit = limit, Reader = caller.Filter }, ct).ConfigureAwait(false);
+            rows.AddRange(page.Items.Select(o => Row(o, c, caller)));
+        }
+        return [.. rows.OrderByDescending(r => r.Created, StringComparer.Ordinal).Take(limit)];
+    }
+
+    /// <summary>Every version of an object the caller may see, newest first, in each collection that holds one; empty when none.</summary>
+    public async Task<IReadOnlyList<ObjectRow>> VersionsAsync(Caller caller, string id, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var rows = new List<ObjectRow>();
+        foreach (var c in await ReadableAsync(caller, ct).ConfigureAwait(false))
+        {
+            var page = await store.QueryObjectsAsync(new ObjectQuery(c.Id) { Ids = [id], Versions = VersionFilter.Every, Limit = 1000, Reader = caller.Filter }, ct).ConfigureAwait(false);
+            rows.AddRange(page.Items.Select(o => Row(o, c, caller)));
+        }
+        return [.. rows.OrderByDescending(r => Modified(r.Json), StringComparer.Ordinal)];
+    }
+
+    /// <summary>Sightings of one indicator, per country, as the caller may read them.</summary>
+    public async Task<SightingTally?> SightingsAsync(Caller caller, string indicator, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        return await SightingSummary.ComputeAsync(store, caller.Filter, indicator, ct).ConfigureAwait(false) is { Count: > 0 } tallies ? tallies[0] : null;
+    }
+
+    /// <summary>The dashboard's figures, over what the caller may read.</summary>
+    public async Task<DashboardData> DashboardAsync(Caller caller, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var byType = new Dictionary<string, long>(StringComparer.Ordinal);
+        var byTlp = new Dictionary<TlpLevel, long>();
+        var byDay = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var malware = new Dictionary<string, long>(StringComparer.Ordinal);
+        string since = time.GetUtcNow().AddDays(-30).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        long total = 0;
+        bool partial = false;
+        foreach (var c in await ReadableAsync(caller, ct).ConfigureAwait(false))
+        {
+            long? after = null;
+            int seen = 0;
+            while (true)
+            {
+                var page = await store.QueryObjectsAsync(new ObjectQuery(c.Id) { AddedAfter = after, Limit = 5_000, Reader = caller.Filter }, ct).ConfigureAwait(false);
+                foreach (var o in page.Items)
+                {
+                    var row = Row(o, c, caller);
+                    total++;
+                    byType[row.Type] = byType.GetValueOrDefault(row.Type) + 1;
+                    byTlp[row.Tlp] = byTlp.GetValueOrDefault(row.Tlp) + 1;
+                    if (row.Type == "indicator" && row.Created is { Length: >= 10 } created && string.CompareOrdinal(created[..10], since) >= 0)
+                    {
+                        byDay[created[..10]] = byDay.GetValueOrDefault(created[..10]) + 1;
+                    }
+                    if (row.Type == "malware")
+                    {
+                        malware[row.Name] = malware.GetValueOrDefault(row.Name) + 1;
+                    }
+                }
+                seen += page.Items.Count;
+                if (!page.More || page.Items.Count == 0)
+                {
+                    break;
+                }
+                if (seen >= DashboardScan)
+                {
+                    partial = true;
+                    break;
+                }
+                after = page.Items[^1].DateAdded;
+            }
+        }
+        var countries = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var tally in await SightingSummary.ComputeAsync(store, caller.Filter, null, ct).ConfigureAwait(false))
+        {
+            foreach (var (country, n) in tally.ByCountry)
+            {
+                countries[country] = countries.GetValueOrDefault(country) + n;
+            }
+        }
+        return new DashboardData(total,
+            [.. byType.OrderByDescending(kv => kv.Value).Take(12).Select(kv => (kv.Key, kv.Value))],
+            [.. byTlp.OrderBy(kv => kv.Key).Select(kv => ($"TLP:{TlpMarkings.NameOf(kv.Key)}", kv.Value))],
+            [.. byDay.Select(kv => (kv.Key, kv.Value))],
+            [.. countries.OrderByDescending(kv => kv.Value).Select(kv => (kv.Key, kv.Value))],
+            [.. malware.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(10).Select(kv => (kv.Key, kv.Value))],
+            partial);
+    }
+
+    private static ObjectRow Row(StoredObject o, TaxiiCollection c, Caller caller)
+    {
+        using var doc = JsonDocument.Parse(o.Json);
+        var root = doc.RootElement;
+        string name = Str(root, "name") ?? Str(root, "value") ?? Str(root, "pattern") ?? o.Id;
+        var markings = root.TryGetProperty("object_marking_refs", out var m) && m.ValueKind == JsonValueKind.Array
+            ? m.EnumerateArray().Select(x => x.GetString() ?? "") : [];
+        var tlp = TlpMarkings.Strictest(markings);
+        if (tlp == TlpLevel.None && caller.Trust.Collections.TryGetValue(c.Id, out var ct))
+        {
+            tlp = ct.DefaultTlp;
+        }
+        return new ObjectRow(o.Id, o.Type, name, tlp, c.Id, c.Title, Str(root, "created"), o.Json);
+    }
+
+    private static string Modified(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        return Str(doc.RootElement, "modified") ?? Str(doc.RootElement, "created") ?? "";
+    }
+
+    private static string? Str(JsonElement o, string name) => o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+}
