@@ -48,6 +48,15 @@ public sealed class WebModule : INodeModule
     public void Map(WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        // The node answers unknown API paths with a TAXII error document; a page that says "not found" itself keeps its HTML.
+        app.Use((context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments("/ui") && context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages)
+            {
+                pages.Enabled = false;
+            }
+            return next(context);
+        });
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

@@ -128,9 +128,12 @@ public sealed class PerisaiProcess : IAsyncDisposable
     }
 
     /// <summary>Runs a <c>perisai</c> verb to completion.</summary>
-    public static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
+    public static Task<(int Exit, string Out, string Err)> RunAsync(params string[] args) => RunWithInputAsync(null, args);
+
+    /// <summary>Runs a <c>perisai</c> verb with <paramref name="input"/> on its standard input.</summary>
+    public static async Task<(int Exit, string Out, string Err)> RunWithInputAsync(string? input, params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = input is not null, UseShellExecute = false };
         psi.ArgumentList.Add(Dll);
         foreach (string a in args)
         {
@@ -138,6 +141,11 @@ public sealed class PerisaiProcess : IAsyncDisposable
         }
         psi.Environment["NO_COLOR"] = "1";
         using var p = Process.Start(psi)!;
+        if (input is not null)
+        {
+            await p.StandardInput.WriteAsync(input);
+            p.StandardInput.Close();
+        }
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         await p.WaitForExitAsync();

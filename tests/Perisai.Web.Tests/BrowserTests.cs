@@ -1,0 +1,139 @@
+using Microsoft.Playwright;
+using Perisai.Cli.Tests;
+
+namespace Perisai.Web.Tests;
+
+/// <summary>
+/// The web interface end to end in headless Chromium from Debian's <c>chromium</c> package (never a downloaded
+/// browser), against a real <c>perisai serve</c>. Screenshots of each page go to <c>artifacts/screenshots/</c> at
+/// the root of the checkout (docs/web.md).
+/// </summary>
+public sealed class BrowserTests
+{
+    private const string Chromium = "/usr/bin/chromium";
+    private const string NoBrowser = "Browser tests need Debian's chromium at /usr/bin/chromium (apt-get install chromium); .ci/run installs it.";
+
+    private static string Screenshots()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Perisai.slnx")))
+        {
+            dir = dir.Parent;
+        }
+        string path = Path.Combine(dir?.FullName ?? Path.GetTempPath(), "artifacts", "screenshots");
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    private static async Task<string> NodeAsync()
+    {
+        string data = Path.Combine(PerisaiProcess.TempDir(), "data");
+        async Task Run(params string[] args)
+        {
+            var r = await PerisaiProcess.RunAsync([.. args, "--data", data]);
+            Assert.True(r.Exit == 0, $"perisai {string.Join(' ', args)}: {r.Out}{r.Err}");
+        }
+        await Run("org", "add", "MyCERT", "--country", "MY", "--kind", "national-cert");
+        await Run("org", "add", "ThaiCERT", "--country", "TH", "--kind", "national-cert");
+        await Run("collection", "add", "--title", "ASEAN shared", "--alias", "asean", "--owner", "MyCERT");
+        await Run("collection", "grant", "asean", "--org", "MyCERT", "--read", "--write");
+        await Run("collection", "grant", "asean", "--org", "ThaiCERT", "--read", "--write");
+        await Run("key", "add", "--org", "MyCERT", "--account", "my-analyst");
+        await Run("key", "add", "--org", "ThaiCERT", "--account", "th-analyst");
+        foreach (string account in new[] { "my-analyst", "th-analyst" })
+        {
+            var psi = await PerisaiProcess.RunWithInputAsync($"{account}-password-1\n", "account", "password", account, "--password-stdin", "--data", data);
+            Assert.True(psi.Exit == 0, psi.Out + psi.Err);
+        }
+        return data;
+    }
+
+    private static async Task SignInAsync(IPage page, string baseUrl, string account)
+    {
+        await page.GotoAsync(baseUrl + "/ui/");
+        Assert.Contains("/ui/login", page.Url, StringComparison.Ordinal);
+        await page.GetByLabel("Account").FillAsync(account);
+        await page.GetByLabel("Password").FillAsync($"{account}-password-1");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(baseUrl + "/ui/");
+    }
+
+    [Fact]
+    public async Task An_analyst_shares_a_pasted_list_finds_it_by_value_and_another_country_cannot_see_it()
+    {
+        Assert.SkipWhen(!File.Exists(Chromium), NoBrowser);
+        string data = await NodeAsync();
+        string shots = Screenshots();
+        await using var node = await PerisaiProcess.StartAsync(data);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
+        var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
+        var page = await context.NewPageAsync();
+
+        // A wrong password is refused with one message for every failure.
+        await page.GotoAsync(node.BaseUrl + "/ui/login");
+        await page.GetByLabel("Account").FillAsync("my-analyst");
+        await page.GetByLabel("Password").FillAsync("not-the-password");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Wrong account or password");
+
+        await SignInAsync(page, node.BaseUrl, "my-analyst");
+
+        // Share: a pasted list with defanged values, TLP:AMBER (no recipients: MyCERT's own).
+        await page.GetByRole(AriaRole.Link, new() { Name = "Share" }).ClickAsync();
+        await page.GetByLabel("Indicators, one per line", new() { Exact = false }).FillAsync("hxxp://phish-kit[.]example/login\n198.51.100[.]77\nnot an indicator\n");
+        await page.GetByLabel("TLP").SelectOptionAsync("AMBER");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Preview who receives it" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Who will receive it" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("section", new() { HasText = "Who will receive it" })).ToContainTextAsync("MyCERT");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Share", Exact = true }).ClickAsync();
+        var result = page.Locator("section", new() { HasText = "Result" });
+        await Assertions.Expect(result).ToContainTextAsync("created");
+        await Assertions.Expect(result).ToContainTextAsync("not an indicator");
+        Assert.Equal(2, await result.Locator("td.ok").CountAsync());
+        await page.ScreenshotAsync(new() { Path = Path.Combine(shots, "share.png"), FullPage = true });
+
+        // Find one IOC by value (typed defanged, as it arrives by e-mail) and open it.
+        await page.GetByLabel("Search intelligence").FillAsync("198.51.100[.]77");
+        await page.GetByLabel("Search intelligence").PressAsync("Enter");
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("1 result");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(shots, "search.png"), FullPage = true });
+        await page.GetByRole(AriaRole.Link, new() { Name = "198.51.100.77" }).ClickAsync();
+        await Assertions.Expect(page.Locator("pre", new() { HasText = "[ipv4-addr:value = '198.51.100.77']" })).ToBeVisibleAsync();
+        string objectUrl = page.Url;
+        Assert.Contains("/ui/objects/indicator--", objectUrl, StringComparison.Ordinal);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(shots, "object.png"), FullPage = true });
+
+        // On the dashboard: two objects, both new indicators today.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Dashboard" }).ClickAsync();
+        await Assertions.Expect(page.Locator("section", new() { HasText = "Objects you can see" }).Locator(".stat")).ToHaveTextAsync("2");
+        await Assertions.Expect(page.Locator("section", new() { HasText = "New indicators, last 30 days" })).ToContainTextAsync(TimeProvider.System.GetUtcNow().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        await page.ScreenshotAsync(new() { Path = Path.Combine(shots, "dashboard.png"), FullPage = true });
+
+        // Sign out: the pages ask for sign-in again.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.WaitForURLAsync(node.BaseUrl + "/ui/login");
+        var again = await page.GotoAsync(objectUrl);
+        Assert.Contains("/ui/login", page.Url, StringComparison.Ordinal);
+
+        // Another country, reading the same collection: the AMBER object is not its to see, anywhere.
+        await SignInAsync(page, node.BaseUrl, "th-analyst");
+        var hidden = await page.GotoAsync(objectUrl);
+        Assert.Equal(404, hidden!.Status);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Not found" })).ToBeVisibleAsync();
+        var unknown = await page.GotoAsync(node.BaseUrl + "/ui/objects/indicator--00000000-0000-4000-8000-000000000000");
+        Assert.Equal(404, unknown!.Status);
+        Assert.Equal(await page.Locator("main").InnerTextAsync(), await (await page.GotoAsync(objectUrl))!.Frame.Locator("main").InnerTextAsync());
+        await page.GotoAsync(node.BaseUrl + "/ui/search?q=198.51.100.77");
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("0 results");
+        await page.GotoAsync(node.BaseUrl + "/ui/");
+        await Assertions.Expect(page.Locator("section", new() { HasText = "Objects you can see" }).Locator(".stat")).ToHaveTextAsync("0");
+        Assert.DoesNotContain("phish-kit", await page.ContentAsync(), StringComparison.Ordinal);
+
+        // A phone's width: the same page, no horizontal scrolling of the page itself.
+        await page.SetViewportSizeAsync(375, 740);
+        await page.GotoAsync(node.BaseUrl + "/ui/");
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth + 1"));
+        _ = again;
+    }
+}
