@@ -77,6 +77,7 @@ public sealed class WebModule : INodeModule
     /// <summary>Signs an account in: the cookie holds its id, name and organization.</summary>
     internal static Task SignInAsync(HttpContext context, Perisai.Storage.Account account) =>
         context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(new ClaimsIdentity(
-            [new Claim(ClaimTypes.NameIdentifier, account.Id), new Claim(ClaimTypes.Name, account.Name), new Claim("org", account.OrgId)],
+            [new Claim(ClaimTypes.NameIdentifier, account.Id), new Claim(ClaimTypes.Name, account.Name), new Claim("org", account.OrgId),
+                new Claim("role", account.Role.ToString().ToLowerInvariant())],
             CookieAuthenticationDefaults.AuthenticationScheme)));
 }

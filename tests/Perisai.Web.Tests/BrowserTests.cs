@@ -40,7 +40,8 @@ public sealed class BrowserTests
         await Run("collection", "grant", "asean", "--org", "ThaiCERT", "--read", "--write");
         await Run("key", "add", "--org", "MyCERT", "--account", "my-analyst");
         await Run("key", "add", "--org", "ThaiCERT", "--account", "th-analyst");
-        foreach (string account in new[] { "my-analyst", "th-analyst" })
+        await Run("key", "add", "--org", "MyCERT", "--account", "my-lead", "--role", "lead");
+        foreach (string account in new[] { "my-analyst", "th-analyst", "my-lead" })
         {
             var psi = await PerisaiProcess.RunWithInputAsync($"{account}-password-1\n", "account", "password", account, "--password-stdin", "--data", data);
             Assert.True(psi.Exit == 0, psi.Out + psi.Err);
@@ -99,7 +100,8 @@ public sealed class BrowserTests
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("1 result");
         await page.ScreenshotAsync(new() { Path = Path.Combine(shots, "search.png"), FullPage = true });
         await page.GetByRole(AriaRole.Link, new() { Name = "198.51.100.77" }).ClickAsync();
-        await Assertions.Expect(page.Locator("pre", new() { HasText = "[ipv4-addr:value = '198.51.100.77']" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("pre.pattern", new() { HasText = "[ipv4-addr:value = '198.51.100.77']" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("section", new() { HasText = "In words:" })).ToBeVisibleAsync();
         string objectUrl = page.Url;
         Assert.Contains("/ui/objects/indicator--", objectUrl, StringComparison.Ordinal);
         await page.ScreenshotAsync(new() { Path = Path.Combine(shots, "object.png"), FullPage = true });
@@ -135,5 +137,37 @@ public sealed class BrowserTests
         await page.GotoAsync(node.BaseUrl + "/ui/");
         Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth + 1"));
         _ = again;
+    }
+
+    [Fact]
+    public async Task A_lead_sees_the_administration_page_an_analyst_does_not_and_patterns_are_explained_or_underlined()
+    {
+        Assert.SkipWhen(!File.Exists(Chromium), NoBrowser);
+        string data = await NodeAsync();
+        string shots = Screenshots();
+        await using var node = await PerisaiProcess.StartAsync(data);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
+        var page = await (await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } })).NewPageAsync();
+
+        await SignInAsync(page, node.BaseUrl, "my-lead");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Administration" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Collections and their rights" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("section", new() { HasText = "Collections and their rights" })).ToContainTextAsync("ThaiCERT");
+        // A lead is not the node's administrator: no keys, no audit log.
+        Assert.Equal(0, await page.GetByRole(AriaRole.Heading, new() { Name = "API keys" }).CountAsync());
+        await page.ScreenshotAsync(new() { Path = Path.Combine(shots, "admin.png"), FullPage = true });
+
+        await page.GotoAsync(node.BaseUrl + "/ui/patterns?p=" + Uri.EscapeDataString("[ipv4-addr:value = '198.51.100.7'] FOLLOWEDBY [domain-name:value = 'evil.example'] WITHIN 300 SECONDS"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("In words:");
+        await page.GotoAsync(node.BaseUrl + "/ui/patterns?p=" + Uri.EscapeDataString("[ipv4-addr:value = '198.51.100.7' AND ]"));
+        await Assertions.Expect(page.Locator("mark.err")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("at character");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(shots, "patterns.png"), FullPage = true });
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await SignInAsync(page, node.BaseUrl, "th-analyst");
+        Assert.Equal(0, await page.GetByRole(AriaRole.Link, new() { Name = "Administration" }).CountAsync());
+        Assert.Equal(404, (await page.GotoAsync(node.BaseUrl + "/ui/admin"))!.Status);
     }
 }
