@@ -109,7 +109,76 @@ internal static class DemoData
             var c = collection switch { "asean" => asean, "partners" => partners, _ => mysg };
             await store.AddObjectsAsync(c.Id, orgs[producer].Id, objects, ct).ConfigureAwait(false);
         }
+        foreach (var (producer, objects) in RecentActivity(orgs.ToDictionary(o => o.Key, o => o.Value.Id, StringComparer.Ordinal), TimeProvider.System.GetUtcNow()))
+        {
+            await store.AddObjectsAsync(asean.Id, orgs[producer].Id, objects, ct).ConfigureAwait(false);
+        }
         return keys;
+    }
+
+    /// <summary>
+    /// The last six weeks of regional activity, so the first look at the dashboard shows what Perisai is for: member
+    /// CERTs sharing the SMB scanners they saw during the WannaCry and NotPetya waves (TLP:GREEN, each indicating
+    /// WannaCry), and sightings of the shared indicators from several member states. Deterministic but for the dates,
+    /// which end at <paramref name="now"/>: (producer, objects).
+    /// </summary>
+    internal static IEnumerable<(string Producer, List<StixObject> Objects)> RecentActivity(IReadOnlyDictionary<string, string> orgIds, DateTimeOffset now)
+    {
+        var random = new Random(2017);
+        string green = TlpMarkings.Green;
+        var indicators = Intelligence(green).Where(o => o.Type == "indicator").Select(o => o.Id).ToList();
+        string wannacry = MarkedId("malware", "WannaCry", green);
+        static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        StixObject Make(JsonObject o)
+        {
+            using var doc = JsonDocument.Parse(o.ToJsonString());
+            return StixObject.FromJson(doc.RootElement);
+        }
+        string[] reporters = [.. Members.Select(m => m.Name)];
+        for (int i = 0; i < 14; i++)
+        {
+            string producer = reporters[i % reporters.Length];
+            if (!orgIds.TryGetValue(producer, out var org))
+            {
+                continue;
+            }
+            var when = now.AddDays(-random.Next(1, 30)).AddMinutes(-random.Next(0, 1440));
+            string address = $"203.0.113.{10 + i * 7}";
+            string id = StixId("indicator", "scanner " + address);
+            var indicator = new JsonObject
+            {
+                ["type"] = "indicator", ["spec_version"] = "2.1", ["id"] = id, ["created_by_ref"] = org, ["created"] = Time(when), ["modified"] = Time(when),
+                ["name"] = $"EternalBlue SMB scanner {address}", ["indicator_types"] = new JsonArray("malicious-activity"),
+                ["pattern"] = $"[ipv4-addr:value = '{address}']", ["pattern_type"] = "stix", ["pattern_version"] = "2.1", ["valid_from"] = Time(when),
+                ["object_marking_refs"] = new JsonArray(green),
+            };
+            var rel = new JsonObject
+            {
+                ["type"] = "relationship", ["spec_version"] = "2.1", ["id"] = StixId("relationship", "scanner " + address), ["created_by_ref"] = org,
+                ["created"] = Time(when), ["modified"] = Time(when), ["relationship_type"] = "indicates", ["source_ref"] = id, ["target_ref"] = wannacry,
+                ["object_marking_refs"] = new JsonArray(green),
+            };
+            indicators.Add(id);
+            yield return (producer, [Make(indicator), Make(rel)]);
+        }
+        for (int i = 0; i < 60; i++)
+        {
+            string producer = reporters[random.Next(reporters.Length)];
+            if (!orgIds.TryGetValue(producer, out var org))
+            {
+                continue;
+            }
+            var last = now.AddDays(-random.Next(0, 42)).AddMinutes(-random.Next(0, 1440));
+            var first = last.AddHours(-random.Next(1, 72));
+            var sighting = new JsonObject
+            {
+                ["type"] = "sighting", ["spec_version"] = "2.1", ["id"] = StixId("sighting", $"demo {i}"), ["created_by_ref"] = org,
+                ["created"] = Time(last), ["modified"] = Time(last), ["first_seen"] = Time(first), ["last_seen"] = Time(last),
+                ["count"] = random.Next(1, 400), ["sighting_of_ref"] = indicators[random.Next(indicators.Count)],
+                ["where_sighted_refs"] = new JsonArray(org), ["object_marking_refs"] = new JsonArray(green),
+            };
+            yield return (producer, [Make(sighting)]);
+        }
     }
 
     private const string GovCsirt = "Gov-CSIRT Indonesia";
