@@ -7,7 +7,10 @@ using Perisai.Storage;
 namespace Perisai.Web;
 
 /// <summary>One object as a page shows it.</summary>
-public sealed record ObjectRow(string Id, string Type, string Name, TlpLevel Tlp, string Collection, string CollectionTitle, string? Created, string Json);
+public sealed record ObjectRow(string Id, string Type, string Name, TlpLevel Tlp, string Collection, string CollectionTitle, string? Created, string Json, string Producer);
+
+/// <summary>One edge of an object's relationship graph: the relationship, its type, and the object at the other end.</summary>
+public sealed record GraphEdge(string RelationshipId, string Type, bool Outgoing, string OtherId, string OtherName, string OtherType);
 
 /// <summary>What the dashboard draws.</summary>
 public sealed record DashboardData(long Objects, IReadOnlyList<(string Label, long Value)> ByType, IReadOnlyList<(string Label, long Value)> ByTlp,
@@ -61,6 +64,50 @@ public sealed class WebData(IStixStore store, TimeProvider time)
             rows.AddRange(page.Items.Select(o => Row(o, c, caller)));
         }
         return [.. rows.OrderByDescending(r => Modified(r.Json), StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// The relationships the caller may see that start or end at <paramref name="id"/>, with the object at the other
+    /// end when the caller may see it too (a relationship to a hidden object is itself hidden by the policy).
+    /// </summary>
+    public async Task<IReadOnlyList<GraphEdge>> RelationshipsAsync(Caller caller, string id, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var collections = await ReadableAsync(caller, ct).ConfigureAwait(false);
+        var rels = new Dictionary<string, (string Type, bool Out, string Other)>(StringComparer.Ordinal);
+        foreach (var c in collections)
+        {
+            var page = await store.QueryObjectsAsync(new ObjectQuery(c.Id) { Types = ["relationship"], Contains = id, Limit = 200, Reader = caller.Filter }, ct).ConfigureAwait(false);
+            foreach (var o in page.Items)
+            {
+                using var doc = JsonDocument.Parse(o.Json);
+                string? source = Str(doc.RootElement, "source_ref"), target = Str(doc.RootElement, "target_ref");
+                if (source == id && target is not null)
+                {
+                    rels[o.Id] = (Str(doc.RootElement, "relationship_type") ?? "related-to", true, target);
+                }
+                else if (target == id && source is not null)
+                {
+                    rels[o.Id] = (Str(doc.RootElement, "relationship_type") ?? "related-to", false, source);
+                }
+            }
+        }
+        var names = new Dictionary<string, (string Name, string Type)>(StringComparer.Ordinal);
+        var others = rels.Values.Select(r => r.Other).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var c in collections)
+        {
+            foreach (var chunk in others.Where(o => !names.ContainsKey(o)).Chunk(200))
+            {
+                var page = await store.QueryObjectsAsync(new ObjectQuery(c.Id) { Ids = chunk, Limit = 1000, Reader = caller.Filter }, ct).ConfigureAwait(false);
+                foreach (var o in page.Items)
+                {
+                    names[o.Id] = (Row(o, c, caller).Name, o.Type);
+                }
+            }
+        }
+        return [.. rels.Where(r => names.ContainsKey(r.Value.Other))
+            .Select(r => new GraphEdge(r.Key, r.Value.Type, r.Value.Out, r.Value.Other, names[r.Value.Other].Name, names[r.Value.Other].Type))
+            .OrderBy(e => e.Type, StringComparer.Ordinal).ThenBy(e => e.OtherName, StringComparer.Ordinal)];
     }
 
     /// <summary>Sightings of one indicator, per country, as the caller may read them.</summary>
@@ -145,7 +192,7 @@ public sealed class WebData(IStixStore store, TimeProvider time)
         {
             tlp = ct.DefaultTlp;
         }
-        return new ObjectRow(o.Id, o.Type, name, tlp, c.Id, c.Title, Str(root, "created"), o.Json);
+        return new ObjectRow(o.Id, o.Type, name, tlp, c.Id, c.Title, Str(root, "created"), o.Json, o.Producer);
     }
 
     private static string Modified(string json)

@@ -96,11 +96,18 @@ public sealed class PerisaiProcess : IAsyncDisposable
         {
             DemoKeys[account] = key;
         }
+        else if (line.Split(' ', StringSplitOptions.RemoveEmptyEntries) is ["password", string who, string password])
+        {
+            DemoPasswords[who] = password;
+        }
         if (line.Contains("Now listening on", StringComparison.Ordinal))
         {
             _listening.TrySetResult();
         }
     }
+
+    /// <summary>The web sign-in passwords <c>serve --demo</c> printed, by account.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, string> DemoPasswords { get; } = new(StringComparer.Ordinal);
 
     public HttpClient Client(string? key = null)
     {

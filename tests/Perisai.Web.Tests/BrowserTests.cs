@@ -170,4 +170,41 @@ public sealed class BrowserTests
         Assert.Equal(0, await page.GetByRole(AriaRole.Link, new() { Name = "Administration" }).CountAsync());
         Assert.Equal(404, (await page.GotoAsync(node.BaseUrl + "/ui/admin"))!.Status);
     }
+
+    [Fact]
+    public async Task The_demo_fills_the_dashboard_and_draws_relationships()
+    {
+        Assert.SkipWhen(!File.Exists(Chromium), NoBrowser);
+        string shots = Screenshots();
+        await using var node = await PerisaiProcess.StartAsync(Path.Combine(PerisaiProcess.TempDir(), "data"), "--demo");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
+        var page = await (await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } })).NewPageAsync();
+        await page.GotoAsync(node.BaseUrl + "/ui/login");
+        await page.GetByLabel("Account").FillAsync("mycert-analyst");
+        await page.GetByLabel("Password").FillAsync(node.DemoPasswords["mycert-analyst"]);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(node.BaseUrl + "/ui/");
+
+        // Sightings from several member states, and indicators shared in the last weeks.
+        var countries = page.Locator("section", new() { HasText = "Sightings by reporting country" });
+        Assert.True(await countries.Locator("rect").CountAsync() >= 3);
+        Assert.True(await page.Locator("section", new() { HasText = "New indicators, last 30 days" }).Locator("rect").CountAsync() >= 3);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(shots, "dashboard-demo.png"), FullPage = true });
+
+        // WannaCry: its indicators around it, each a link.
+        await page.GotoAsync(node.BaseUrl + "/ui/search?q=WannaCry");
+        await page.GetByRole(AriaRole.Link, new() { Name = "WannaCry", Exact = true }).First.ClickAsync();
+        var graph = page.Locator("section", new() { HasText = "Relationships" });
+        await Assertions.Expect(graph.Locator("svg")).ToBeVisibleAsync();
+        Assert.True(await graph.Locator("svg a").CountAsync() >= 3);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(shots, "object-graph.png"), FullPage = true });
+
+        // Its producer sees who receives MyCERT's AMBER indicator: the three named recipients and the constituent.
+        await page.GotoAsync(node.BaseUrl + "/ui/search?q=" + Uri.EscapeDataString("NotPetya lateral movement"));
+        await page.GetByRole(AriaRole.Link, new() { Name = "NotPetya lateral movement", Exact = false }).First.ClickAsync();
+        var who = page.Locator("section", new() { HasText = "Who can see this" });
+        await Assertions.Expect(who).ToContainTextAsync("SingCERT");
+        await Assertions.Expect(who).ToContainTextAsync("Gov-CSIRT Indonesia");
+    }
 }
