@@ -41,14 +41,39 @@ public sealed class WebData(IStixStore store, TimeProvider time)
     }
 
     /// <summary>Objects whose JSON contains <paramref name="text"/> (names, descriptions, pattern values, SCO values).</summary>
-    public async Task<IReadOnlyList<ObjectRow>> SearchAsync(Caller caller, string text, int limit, CancellationToken ct)
+    /// <param name="caller">Whose view.</param>
+    /// <param name="text">The text; empty with a filter lists what the filters select.</param>
+    /// <param name="type">Only this STIX type, or null.</param>
+    /// <param name="collection">Only this collection, or null.</param>
+    /// <param name="tlp">Only this effective TLP level, or null.</param>
+    /// <param name="limit">Most rows.</param>
+    /// <param name="ct">Cancellation.</param>
+    public async Task<IReadOnlyList<ObjectRow>> SearchAsync(Caller caller, string text, string? type, string? collection, TlpLevel? tlp, int limit, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(caller);
         var rows = new List<ObjectRow>();
-        foreach (var c in await ReadableAsync(caller, ct).ConfigureAwait(false))
+        foreach (var c in (await ReadableAsync(caller, ct).ConfigureAwait(false)).Where(c => collection is null || c.Id == collection))
         {
-            var page = await store.QueryObjectsAsync(new ObjectQuery(c.Id) { Contains = text, Limit = limit, Reader = caller.Filter }, ct).ConfigureAwait(false);
-            rows.AddRange(page.Items.Select(o => Row(o, c, caller)));
+            long? after = null;
+            int kept = 0;
+            // Pages until enough rows pass the TLP filter (applied here: the effective level depends on the collection).
+            while (kept < limit)
+            {
+                var page = await store.QueryObjectsAsync(new ObjectQuery(c.Id)
+                {
+                    Contains = text.Length == 0 ? null : text, Types = type is null ? null : [type], AddedAfter = after, Limit = limit, Reader = caller.Filter,
+                }, ct).ConfigureAwait(false);
+                foreach (var row in page.Items.Select(o => Row(o, c, caller)).Where(r => tlp is null || r.Tlp == tlp))
+                {
+                    rows.Add(row);
+                    kept++;
+                }
+                if (!page.More || page.Items.Count == 0)
+                {
+                    break;
+                }
+                after = page.Items[^1].DateAdded;
+            }
         }
         return [.. rows.OrderByDescending(r => r.Created, StringComparer.Ordinal).Take(limit)];
     }

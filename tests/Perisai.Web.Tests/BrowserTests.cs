@@ -1,3 +1,4 @@
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Perisai.Cli.Tests;
 
@@ -206,5 +207,45 @@ public sealed class BrowserTests
         var who = page.Locator("section", new() { HasText = "Who can see this" });
         await Assertions.Expect(who).ToContainTextAsync("SingCERT");
         await Assertions.Expect(who).ToContainTextAsync("Gov-CSIRT Indonesia");
+    }
+
+    /// <summary>
+    /// axe-core (Deque, WCAG 2.1 A and AA rules) on every page, as two readers see them: no violation of serious or
+    /// critical impact (missing labels, contrast, keyboard traps, landmarks).
+    /// </summary>
+    [Fact]
+    public async Task Every_page_passes_the_axe_accessibility_rules_at_desktop_and_phone_widths()
+    {
+        Assert.SkipWhen(!File.Exists(Chromium), NoBrowser);
+        await using var node = await PerisaiProcess.StartAsync(Path.Combine(PerisaiProcess.TempDir(), "data"), "--demo");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
+        var page = await (await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } })).NewPageAsync();
+        await page.GotoAsync(node.BaseUrl + "/ui/login");
+        await AssertAccessibleAsync(page, "login");
+        await page.GetByLabel("Account").FillAsync("mycert-analyst");
+        await page.GetByLabel("Password").FillAsync(node.DemoPasswords["mycert-analyst"]);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(node.BaseUrl + "/ui/");
+        foreach (var (width, height) in new[] { (1280, 800), (375, 740) })
+        {
+            await page.SetViewportSizeAsync(width, height);
+            foreach (string path in new[] { "/ui/", "/ui/search?q=WannaCry", "/ui/search?type=indicator&tlp=GREEN", "/ui/share", "/ui/patterns?p=%5Bipv4-addr%3Avalue%20%3D%20%27x%27%20AND%5D", "/ui/account" })
+            {
+                await page.GotoAsync(node.BaseUrl + path);
+                await AssertAccessibleAsync(page, $"{path} at {width}px");
+                Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth + 1"), $"{path} scrolls sideways at {width}px");
+            }
+            await page.GotoAsync(node.BaseUrl + "/ui/search?q=WannaCry");
+            await page.GetByRole(AriaRole.Link, new() { Name = "WannaCry", Exact = true }).First.ClickAsync();
+            await AssertAccessibleAsync(page, $"object page at {width}px");
+        }
+    }
+
+    private static async Task AssertAccessibleAsync(IPage page, string what)
+    {
+        var results = await page.RunAxe();
+        var serious = results.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        Assert.True(serious.Count == 0, $"{what}: " + string.Join("; ", serious.Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Take(3).Select(n => string.Join(" ", n.Target)))}")));
     }
 }
