@@ -66,7 +66,7 @@ public sealed class WebModule : INodeModule
         app.MapRazorComponents<App>().Add(e => ((Microsoft.AspNetCore.Routing.RouteEndpointBuilder)e).Order = -1);
     }
 
-    private static string ReadAsset(string name)
+    internal static string ReadAsset(string name)
     {
         var assembly = Assembly.GetExecutingAssembly();
         string resource = assembly.GetManifestResourceNames().Single(n => n.EndsWith("." + name, StringComparison.Ordinal));

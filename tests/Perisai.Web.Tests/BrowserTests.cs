@@ -191,6 +191,10 @@ public sealed class BrowserTests
         var countries = page.Locator("section", new() { HasText = "Sightings by reporting country" });
         Assert.True(await countries.Locator("rect").CountAsync() >= 3);
         Assert.True(await page.Locator("section", new() { HasText = "New indicators, last 30 days" }).Locator("rect").CountAsync() >= 3);
+        // The map: member states shaded by what they reported, from outlines shipped with the node.
+        var map = page.Locator("svg[aria-label^='Map of the ASEAN member states']");
+        await Assertions.Expect(map.Locator("path title", new() { HasText = "Malaysia:" })).ToHaveCountAsync(1);
+        Assert.True(await map.Locator("path:not([fill='#f3f6f9']):not([fill='#dde3e8'])").CountAsync() >= 3);
         await page.ScreenshotAsync(new() { Path = Path.Combine(shots, "dashboard-demo.png"), FullPage = true });
 
         // WannaCry: its indicators around it, each a link.
