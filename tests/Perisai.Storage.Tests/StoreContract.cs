@@ -249,6 +249,54 @@ public abstract class StoreContract<TFactory> : IAsyncLifetime where TFactory : 
     }
 
     [Fact]
+    public async Task QueryObjects_Contains_FindsTextInAnyCaseAndCombinesWithTypes()
+    {
+        SkipIfUnavailable();
+        await Store.AddObjectsAsync("c1", Producer, [Indicator(A, "2026-01-01T00:00:00.000Z"), Sco("ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd", "198.51.100.3")]);
+        Assert.Equal([A], (await Store.QueryObjectsAsync(new ObjectQuery("c1") { Contains = "198.51.100.1" })).Items.Select(i => i.Id));
+        Assert.Equal(2, (await Store.QueryObjectsAsync(new ObjectQuery("c1") { Contains = "198.51.100." })).Items.Count);
+        // Letters match in any case; the pattern is written in lower case.
+        Assert.Equal([A], (await Store.QueryObjectsAsync(new ObjectQuery("c1") { Contains = "IPV4-ADDR:VALUE" })).Items.Select(i => i.Id));
+        Assert.Empty((await Store.QueryObjectsAsync(new ObjectQuery("c1") { Contains = "198.51.100.3", Types = ["indicator"] })).Items);
+        Assert.Empty((await Store.QueryObjectsAsync(new ObjectQuery("c1") { Contains = "not there" })).Items);
+    }
+
+    [Fact]
+    public async Task Feeds_AddListRecordRemove()
+    {
+        SkipIfUnavailable();
+        var org = await Store.AddOrganizationAsync("MyCERT");
+        await Store.AddFeedAsync(new FeedRecord("f1", "feodo", "https://feodotracker.example/ipblocklist.csv", "csv", "feodo", "c1", org.Id, 3600, "{}"));
+        var feed = Assert.Single(await Store.ListFeedsAsync());
+        Assert.Null(feed.LastRun);
+        await Store.RecordFeedRunAsync(new FeedRun("f1", 1_000, 250, 10, 2, 1, null, "{\"a\":1}"));
+        await Store.RecordFeedRunAsync(new FeedRun("f1", 2_000, 300, 0, 12, 0, "unreachable", "{\"a\":2}"));
+        feed = Assert.Single(await Store.ListFeedsAsync());
+        Assert.Equal((2_000L, 300L, 0L, 12L, "unreachable", 2L, 1L, "{\"a\":2}"), (feed.LastRun!.Value, feed.LastDurationMs!.Value, feed.LastAdded, feed.LastUnchanged, feed.LastError, feed.Runs, feed.Failures, feed.State));
+        Assert.True(await Store.RemoveFeedAsync("feodo"));
+        Assert.Empty(await Store.ListFeedsAsync());
+        Assert.False(await Store.RemoveFeedAsync("feodo"));
+    }
+
+    [Fact]
+    public async Task Logins_PasswordAndLockoutCounters()
+    {
+        SkipIfUnavailable();
+        var org = await Store.AddOrganizationAsync("MyCERT");
+        var acct = await Store.AddAccountAsync(org.Id, "analyst", Role.Analyst);
+        Assert.Null((await Store.FindLoginAsync("analyst"))!.PasswordHash);
+        Assert.Null(await Store.FindLoginAsync("nobody"));
+        await Store.SetPasswordAsync(acct.Id, "pbkdf2-sha256$1$AAAA$BBBB");
+        await Store.RecordLoginAsync(acct.Id, success: false, lockUntil: 0);
+        await Store.RecordLoginAsync(acct.Id, success: false, lockUntil: 99);
+        Assert.Equal(new LoginRecord(acct.Id, "pbkdf2-sha256$1$AAAA$BBBB", 2, 99), await Store.FindLoginAsync("analyst"));
+        await Store.RecordLoginAsync(acct.Id, success: true, lockUntil: 0);
+        Assert.Equal(new LoginRecord(acct.Id, "pbkdf2-sha256$1$AAAA$BBBB", 0, 0), await Store.FindLoginAsync("analyst"));
+        await Store.SetPasswordAsync(acct.Id, null);
+        Assert.Null((await Store.FindLoginAsync("analyst"))!.PasswordHash);
+    }
+
+    [Fact]
     public async Task PendingEnvelope_CompletesAtomically()
     {
         SkipIfUnavailable();

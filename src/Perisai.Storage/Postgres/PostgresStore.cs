@@ -28,7 +28,7 @@ public sealed class PostgresStore : SqlStore
     protected override string Dialect => "postgres";
 
     /// <inheritdoc />
-    protected override string ContainsSql(string column, string parameter) => $"strpos(lower({column}), @{parameter}) > 0";
+    protected override string ContainsSql(string expression, string parameter) => $"strpos({expression}, @{parameter}) > 0";
 
     /// <inheritdoc />
     protected override string InList<T>(DynamicParameters p, string column, string name, IReadOnlyCollection<T> values)

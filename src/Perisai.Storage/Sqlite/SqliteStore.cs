@@ -58,6 +58,25 @@ public sealed class SqliteStore : SqlStore
             await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
         await base.MigrateAsync(ct).ConfigureAwait(false);
+        await using (var conn = await OpenAsync(ct).ConfigureAwait(false))
+        {
+            await AfterLargeWriteAsync(conn, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override string TypeIndexHint => " INDEXED BY objects_type";
+
+    /// <summary>
+    /// Refreshes the planner's statistics when the tables have grown (SQLite's own advice: PRAGMA optimize, here over
+    /// every table, on a sample). Without them SQLite has no idea that an id is nearly unique in a collection of a
+    /// million objects, and reading one object by id walked the whole collection (1.1 s, against 4 ms with them).
+    /// </summary>
+    protected override async Task AfterLargeWriteAsync(DbConnection conn, CancellationToken ct)
+    {
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = "PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;";
+        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
