@@ -84,7 +84,7 @@ public sealed class BrowserTests
         // Share: a pasted list with defanged values, TLP:AMBER (no recipients: MyCERT's own).
         await page.GetByRole(AriaRole.Link, new() { Name = "Share" }).ClickAsync();
         await page.GetByLabel("Indicators, one per line", new() { Exact = false }).FillAsync("hxxp://phish-kit[.]example/login\n198.51.100[.]77\nnot an indicator\n");
-        await page.GetByLabel("TLP").SelectOptionAsync("AMBER");
+        await page.GetByLabel("TLP", new() { Exact = true }).SelectOptionAsync("AMBER");
         await page.GetByRole(AriaRole.Button, new() { Name = "Preview who receives it" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Who will receive it" })).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("section", new() { HasText = "Who will receive it" })).ToContainTextAsync("MyCERT");
@@ -94,6 +94,13 @@ public sealed class BrowserTests
         await Assertions.Expect(result).ToContainTextAsync("not an indicator");
         Assert.Equal(2, await result.Locator("td.ok").CountAsync());
         await page.ScreenshotAsync(new() { Path = Path.Combine(shots, "share.png"), FullPage = true });
+
+        // Upload a MISP event: converted, validated and stored through the same intake, with its loss report.
+        await page.Locator("#file").SetInputFilesAsync(Path.Combine(AppContext.BaseDirectory, "TestData", "misp", "wannacry-event.json"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Upload and share" }).ClickAsync();
+        var upload = page.Locator("section", new() { HasText = "Upload result" });
+        await Assertions.Expect(upload).ToContainTextAsync("misp: 28 objects, 28 created");
+        await Assertions.Expect(upload).ToContainTextAsync("PAP tag");
 
         // Find one IOC by value (typed defanged, as it arrives by e-mail) and open it.
         await page.GetByLabel("Search intelligence").FillAsync("198.51.100[.]77");
@@ -107,9 +114,9 @@ public sealed class BrowserTests
         Assert.Contains("/ui/objects/indicator--", objectUrl, StringComparison.Ordinal);
         await page.ScreenshotAsync(new() { Path = Path.Combine(shots, "object.png"), FullPage = true });
 
-        // On the dashboard: two objects, both new indicators today.
+        // On the dashboard: the two pasted indicators (new today) and the 28 objects of the uploaded event.
         await page.GetByRole(AriaRole.Link, new() { Name = "Dashboard" }).ClickAsync();
-        await Assertions.Expect(page.Locator("section", new() { HasText = "Objects you can see" }).Locator(".stat")).ToHaveTextAsync("2");
+        await Assertions.Expect(page.Locator("section", new() { HasText = "Objects you can see" }).Locator(".stat")).ToHaveTextAsync("30");
         await Assertions.Expect(page.Locator("section", new() { HasText = "New indicators, last 30 days" })).ToContainTextAsync(TimeProvider.System.GetUtcNow().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         await page.ScreenshotAsync(new() { Path = Path.Combine(shots, "dashboard.png"), FullPage = true });
 

@@ -120,6 +120,28 @@ public static class FeedImporter
         return report;
     }
 
+    /// <summary>
+    /// Imports one document already in memory (an upload): a MISP event or list of events, or a STIX bundle (2.0
+    /// upgraded), decided from its content unless <see cref="ImportRequest.Format"/> says.
+    /// </summary>
+    public static async Task<ImportReport> ImportDocumentAsync(IStixStore store, ImportRequest request, byte[] bytes, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(bytes);
+        var format = request.Format is ImportFormat.Misp or ImportFormat.Stix ? request.Format : Sniff(bytes);
+        var report = new ImportReport(request.Source, format);
+        if (format == ImportFormat.Misp)
+        {
+            await MispAsync(store, request, bytes, report, null, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            await StixAsync(store, request, bytes, report, null, ct).ConfigureAwait(false);
+        }
+        return report;
+    }
+
     private static bool IsUrl(string source) =>
         source.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || source.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
 
