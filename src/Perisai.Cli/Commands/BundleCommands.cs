@@ -73,12 +73,11 @@ internal static class BundleCommands
             using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
             var reports = new List<ImportReport>();
             bool asJson = p.GetValue(json);
-            await AnsiConsole.Progress().AutoClear(asJson).HideCompleted(false).StartAsync(async progress =>
+            async Task RunAllAsync(Func<string, Action<int>?>? track)
             {
                 foreach (string source in p.GetValue(sources)!)
                 {
-                    var task = progress.AddTask(Markup.Escape(Path.GetFileName(source.TrimEnd('/', '\\')) is { Length: > 0 } n ? n : source));
-                    task.IsIndeterminate = true;
+                    var advance = track?.Invoke(Path.GetFileName(source.TrimEnd('/', '\\')) is { Length: > 0 } n ? n : source);
                     var stateFile = p.GetValue(state) ?? new FileInfo(Path.Combine(p.GetValue(store.Data)!, "feeds", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(source))))[..16] + ".json"));
                     var request = new ImportRequest(source, p.GetValue(format), c.Id, producer.Id)
                     {
@@ -89,7 +88,7 @@ internal static class BundleCommands
                     };
                     try
                     {
-                        reports.Add(await FeedImporter.ImportAsync(s, request, http, TimeProvider.System, n => task.Increment(n), ct).ConfigureAwait(false));
+                        reports.Add(await FeedImporter.ImportAsync(s, request, http, TimeProvider.System, advance, ct).ConfigureAwait(false));
                     }
                     catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or HttpRequestException or FormatException or JsonException or InvalidOperationException)
                     {
@@ -101,10 +100,38 @@ internal static class BundleCommands
                     {
                         FeedState.Save(stateFile, request.FeedState);
                     }
-                    task.IsIndeterminate = false;
-                    task.Value = task.MaxValue;
                 }
-            }).ConfigureAwait(false);
+            }
+            // A progress display only for a person at a terminal: with --json or a redirected output, standard output
+            // carries the report alone (Spectre's progress may print a line whenever it refreshes).
+            if (asJson || Console.IsOutputRedirected)
+            {
+                await RunAllAsync(null).ConfigureAwait(false);
+            }
+            else
+            {
+                await AnsiConsole.Progress().HideCompleted(false).StartAsync(async progress =>
+                {
+                    ProgressTask? current = null;
+                    await RunAllAsync(name =>
+                    {
+                        if (current is not null)
+                        {
+                            current.IsIndeterminate = false;
+                            current.Value = current.MaxValue;
+                        }
+                        current = progress.AddTask(Markup.Escape(name));
+                        current.IsIndeterminate = true;
+                        var task = current;
+                        return n => task.Increment(n);
+                    }).ConfigureAwait(false);
+                    if (current is not null)
+                    {
+                        current.IsIndeterminate = false;
+                        current.Value = current.MaxValue;
+                    }
+                }).ConfigureAwait(false);
+            }
             await CliAudit.RecordAsync(s, "objects.import", c.Id, $"producer={producer.Id} added={reports.Sum(r => r.Added)} rejected={reports.Sum(r => r.Rejected.Count)}", ct).ConfigureAwait(false);
 
             if (p.GetValue(lossFile) is { } lf)
