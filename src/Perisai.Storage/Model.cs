@@ -146,6 +146,9 @@ public sealed record ObjectQuery(string CollectionId)
     /// <summary>Specification versions to match (OR); null for the latest each object has.</summary>
     public IReadOnlyList<string>? SpecVersions { get; init; }
 
+    /// <summary>Newest first (the web interface's "latest"); TAXII pages always run oldest first.</summary>
+    public bool Descending { get; init; }
+
     /// <summary>Only objects whose JSON contains this text, case-insensitively (the web interface's search).</summary>
     public string? Contains { get; init; }
 

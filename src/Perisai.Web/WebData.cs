@@ -23,8 +23,8 @@ public sealed record DashboardData(long Objects, IReadOnlyList<(string Label, lo
 /// </summary>
 public sealed class WebData(IStixStore store, TimeProvider time)
 {
-    /// <summary>Objects the dashboard reads per collection; beyond it, the figures say they are partial.</summary>
-    public const int DashboardScan = 50_000;
+    /// <summary>The newest objects the dashboard reads per collection; beyond them, the figures say they are partial.</summary>
+    public const int DashboardScan = 10_000;
 
     /// <summary>The collections the caller may read, by title.</summary>
     public async Task<IReadOnlyList<TaxiiCollection>> ReadableAsync(Caller caller, CancellationToken ct)
@@ -155,37 +155,23 @@ public sealed class WebData(IStixStore store, TimeProvider time)
         bool partial = false;
         foreach (var c in await ReadableAsync(caller, ct).ConfigureAwait(false))
         {
-            long? after = null;
-            int seen = 0;
-            while (true)
+            // The newest objects of each collection: what is hitting the region now, in one indexed read.
+            var page = await store.QueryObjectsAsync(new ObjectQuery(c.Id) { Descending = true, Limit = DashboardScan, Reader = caller.Filter }, ct).ConfigureAwait(false);
+            partial |= page.More;
+            foreach (var o in page.Items)
             {
-                var page = await store.QueryObjectsAsync(new ObjectQuery(c.Id) { AddedAfter = after, Limit = 5_000, Reader = caller.Filter }, ct).ConfigureAwait(false);
-                foreach (var o in page.Items)
+                var row = Row(o, c, caller);
+                total++;
+                byType[row.Type] = byType.GetValueOrDefault(row.Type) + 1;
+                byTlp[row.Tlp] = byTlp.GetValueOrDefault(row.Tlp) + 1;
+                if (row.Type == "indicator" && row.Created is { Length: >= 10 } created && string.CompareOrdinal(created[..10], since) >= 0)
                 {
-                    var row = Row(o, c, caller);
-                    total++;
-                    byType[row.Type] = byType.GetValueOrDefault(row.Type) + 1;
-                    byTlp[row.Tlp] = byTlp.GetValueOrDefault(row.Tlp) + 1;
-                    if (row.Type == "indicator" && row.Created is { Length: >= 10 } created && string.CompareOrdinal(created[..10], since) >= 0)
-                    {
-                        byDay[created[..10]] = byDay.GetValueOrDefault(created[..10]) + 1;
-                    }
-                    if (row.Type == "malware")
-                    {
-                        malware[row.Name] = malware.GetValueOrDefault(row.Name) + 1;
-                    }
+                    byDay[created[..10]] = byDay.GetValueOrDefault(created[..10]) + 1;
                 }
-                seen += page.Items.Count;
-                if (!page.More || page.Items.Count == 0)
+                if (row.Type == "malware")
                 {
-                    break;
+                    malware[row.Name] = malware.GetValueOrDefault(row.Name) + 1;
                 }
-                if (seen >= DashboardScan)
-                {
-                    partial = true;
-                    break;
-                }
-                after = page.Items[^1].DateAdded;
             }
         }
         var countries = new Dictionary<string, long>(StringComparer.Ordinal);

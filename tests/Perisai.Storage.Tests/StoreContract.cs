@@ -262,6 +262,19 @@ public abstract class StoreContract<TFactory> : IAsyncLifetime where TFactory : 
     }
 
     [Fact]
+    public async Task QueryObjects_Descending_GivesTheNewestFirst()
+    {
+        SkipIfUnavailable();
+        await Store.AddObjectsAsync("c1", Producer, [Indicator(A, "2026-01-01T00:00:00.000Z")]);
+        Time.Advance(TimeSpan.FromSeconds(1));
+        await Store.AddObjectsAsync("c1", Producer, [Indicator(B, "2026-01-01T00:00:00.000Z")]);
+        var newest = await Store.QueryObjectsAsync(new ObjectQuery("c1") { Descending = true, Limit = 1 });
+        Assert.Equal([B], newest.Items.Select(i => i.Id));
+        Assert.True(newest.More);
+        Assert.Equal([A, B], (await Store.QueryObjectsAsync(new ObjectQuery("c1"))).Items.Select(i => i.Id));
+    }
+
+    [Fact]
     public async Task Feeds_AddListRecordRemove()
     {
         SkipIfUnavailable();
