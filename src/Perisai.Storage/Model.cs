@@ -146,6 +146,12 @@ public sealed record ObjectQuery(string CollectionId)
     /// <summary>Specification versions to match (OR); null for the latest each object has.</summary>
     public IReadOnlyList<string>? SpecVersions { get; init; }
 
+    /// <summary>
+    /// Only objects that hold this value exactly, in any case: a literal of their pattern, or an observable's value, name
+    /// or hash (<see cref="ObjectValues"/>). Read through an index.
+    /// </summary>
+    public string? Value { get; init; }
+
     /// <summary>Newest first (the web interface's "latest"); TAXII pages always run oldest first.</summary>
     public bool Descending { get; init; }
 

@@ -51,6 +51,10 @@ public sealed class WebData(IStixStore store, TimeProvider time)
     public async Task<IReadOnlyList<ObjectRow>> SearchAsync(Caller caller, string text, string? type, string? collection, TlpLevel? tlp, int limit, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(text);
+        // An address, domain, URL, e-mail address or hash is looked up as a value, through the index of values; other
+        // text (a name, a phrase, part of a value) is searched for inside each object.
+        bool byValue = text.Length > 0 && !text.Contains(' ', StringComparison.Ordinal) && Perisai.Detection.Indicators.IndicatorSource.Classify(text) is not null;
         var rows = new List<ObjectRow>();
         foreach (var c in (await ReadableAsync(caller, ct).ConfigureAwait(false)).Where(c => collection is null || c.Id == collection))
         {
@@ -61,7 +65,8 @@ public sealed class WebData(IStixStore store, TimeProvider time)
             {
                 var page = await store.QueryObjectsAsync(new ObjectQuery(c.Id)
                 {
-                    Contains = text.Length == 0 ? null : text, Types = type is null ? null : [type], AddedAfter = after, Limit = limit, Reader = caller.Filter,
+                    Value = byValue ? text : null, Contains = byValue || text.Length == 0 ? null : text,
+                    Types = type is null ? null : [type], AddedAfter = after, Limit = limit, Reader = caller.Filter,
                 }, ct).ConfigureAwait(false);
                 foreach (var row in page.Items.Select(o => Row(o, c, caller)).Where(r => tlp is null || r.Tlp == tlp))
                 {

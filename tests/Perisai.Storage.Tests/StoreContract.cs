@@ -262,6 +262,19 @@ public abstract class StoreContract<TFactory> : IAsyncLifetime where TFactory : 
     }
 
     [Fact]
+    public async Task QueryObjects_Value_FindsPatternLiteralsAndObservableValuesExactly_AndForgetsDeletedObjects()
+    {
+        SkipIfUnavailable();
+        await Store.AddObjectsAsync("c1", Producer, [Indicator(A, "2026-01-01T00:00:00.000Z"), Sco("ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd", "198.51.100.3")]);
+        Assert.Equal([A], (await Store.QueryObjectsAsync(new ObjectQuery("c1") { Value = "198.51.100.1" })).Items.Select(i => i.Id));
+        Assert.Equal(["ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd"], (await Store.QueryObjectsAsync(new ObjectQuery("c1") { Value = "198.51.100.3" })).Items.Select(i => i.Id));
+        // Exact, not a substring.
+        Assert.Empty((await Store.QueryObjectsAsync(new ObjectQuery("c1") { Value = "198.51.100." })).Items);
+        Assert.Equal(1, await Store.DeleteObjectAsync("c1", A, VersionFilter.Every, null));
+        Assert.Empty((await Store.QueryObjectsAsync(new ObjectQuery("c1") { Value = "198.51.100.1" })).Items);
+    }
+
+    [Fact]
     public async Task QueryObjects_Descending_GivesTheNewestFirst()
     {
         SkipIfUnavailable();

@@ -125,6 +125,11 @@ public abstract partial class SqlStore
         {
             await conn.ExecuteAsync(new CommandDefinition("INSERT INTO object_recipients (collection_id, date_added, org_id) VALUES (@c, @d, @o)", recipients, tx, cancellationToken: ct)).ConfigureAwait(false);
         }
+        var values = rows.SelectMany(r => ObjectValues.Of(r.Stix.Json).Select(v => new { c = collectionId, d = r.DateAdded, v })).ToList();
+        if (values.Count > 0)
+        {
+            await conn.ExecuteAsync(new CommandDefinition("INSERT INTO object_values (collection_id, date_added, value) VALUES (@c, @d, @v)", values, tx, cancellationToken: ct)).ConfigureAwait(false);
+        }
         var refs = rows.SelectMany(r => r.Shared.Refs.Distinct(StringComparer.Ordinal).Select(x => new { c = collectionId, d = r.DateAdded, x })).ToList();
         if (refs.Count > 0)
         {
@@ -152,7 +157,7 @@ public abstract partial class SqlStore
         int removed = 0;
         foreach (var chunk in dateAdded.Chunk(500))
         {
-            foreach (string table in new[] { "object_recipients", "object_refs" })
+            foreach (string table in new[] { "object_recipients", "object_refs", "object_values" })
             {
                 var q = new DynamicParameters(new { c = collectionId });
                 await conn.ExecuteAsync(new CommandDefinition($"DELETE FROM {table} WHERE collection_id = @c AND {InList(q, "date_added", "d", chunk)}", q, tx, cancellationToken: ct)).ConfigureAwait(false);

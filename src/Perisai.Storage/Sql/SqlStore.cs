@@ -68,8 +68,36 @@ public abstract partial class SqlStore : IStixStore
             string sql = ReadResource(assembly, resource);
             await using var tx = await BeginWriteAsync(conn, ct).ConfigureAwait(false);
             await conn.ExecuteAsync(new CommandDefinition(sql, transaction: tx, cancellationToken: ct)).ConfigureAwait(false);
+            if (version == "006_values")
+            {
+                // In the migration's transaction: the table and its rows for what is already stored appear together.
+                await BackfillValuesAsync(conn, tx, ct).ConfigureAwait(false);
+            }
             await conn.ExecuteAsync(new CommandDefinition("INSERT INTO schema_migrations (version) VALUES (@version)", new { version }, tx, cancellationToken: ct)).ConfigureAwait(false);
             await tx.CommitAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Indexes the values of objects stored before <c>object_values</c> existed, a page at a time.</summary>
+    private static async Task BackfillValuesAsync(DbConnection conn, DbTransaction tx, CancellationToken ct)
+    {
+        string lastCollection = "";
+        long lastAdded = long.MinValue;
+        while (true)
+        {
+            var page = (await conn.QueryAsync<(string Collection, long DateAdded, string Json)>(new CommandDefinition(
+                "SELECT collection_id, date_added, json FROM objects WHERE (collection_id > @lastCollection OR (collection_id = @lastCollection AND date_added > @lastAdded)) " +
+                "ORDER BY collection_id, date_added LIMIT 10000", new { lastCollection, lastAdded }, tx, cancellationToken: ct)).ConfigureAwait(false)).ToList();
+            if (page.Count == 0)
+            {
+                return;
+            }
+            var values = page.SelectMany(r => ObjectValues.Of(r.Json).Select(v => new { c = r.Collection, d = r.DateAdded, v })).ToList();
+            if (values.Count > 0)
+            {
+                await conn.ExecuteAsync(new CommandDefinition("INSERT INTO object_values (collection_id, date_added, value) VALUES (@c, @d, @v)", values, tx, cancellationToken: ct)).ConfigureAwait(false);
+            }
+            (lastCollection, lastAdded) = (page[^1].Collection, page[^1].DateAdded);
         }
     }
 
@@ -451,6 +479,12 @@ public abstract partial class SqlStore : IStixStore
         if (query.SpecVersions is { Count: > 0 } sv)
         {
             sql.Append(" AND ").Append(InList(p, "o.spec_version", "sv", sv));
+        }
+        if (query.Value is { Length: > 0 } value)
+        {
+            // Through the (collection_id, value) index: a handful of rows, whatever the collection's size.
+            sql.Append(" AND o.date_added IN (SELECT v.date_added FROM object_values v WHERE v.collection_id = @c AND v.value = @value)");
+            p.Add("value", value.ToLowerInvariant());
         }
         if (query.Contains is { Length: > 0 } text)
         {
