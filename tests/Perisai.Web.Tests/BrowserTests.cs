@@ -50,6 +50,16 @@ public sealed class BrowserTests
         return data;
     }
 
+    // Generous timeouts: CI runs the test assemblies side by side on two cores, and a page may wait for its turn.
+    private static async Task<IPage> NewPageAsync(IBrowser browser)
+    {
+        var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
+        context.SetDefaultTimeout(90_000);
+        context.SetDefaultNavigationTimeout(90_000);
+        Assertions.SetDefaultExpectTimeout(30_000);
+        return await context.NewPageAsync();
+    }
+
     private static async Task SignInAsync(IPage page, string baseUrl, string account)
     {
         await page.GotoAsync(baseUrl + "/ui/");
@@ -69,8 +79,7 @@ public sealed class BrowserTests
         await using var node = await PerisaiProcess.StartAsync(data);
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
-        var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
-        var page = await context.NewPageAsync();
+        var page = await NewPageAsync(browser);
 
         // A wrong password is refused with one message for every failure.
         await page.GotoAsync(node.BaseUrl + "/ui/login");
@@ -156,7 +165,7 @@ public sealed class BrowserTests
         await using var node = await PerisaiProcess.StartAsync(data);
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
-        var page = await (await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } })).NewPageAsync();
+        var page = await NewPageAsync(browser);
 
         await SignInAsync(page, node.BaseUrl, "my-lead");
         await page.GetByRole(AriaRole.Link, new() { Name = "Administration" }).ClickAsync();
@@ -187,7 +196,7 @@ public sealed class BrowserTests
         await using var node = await PerisaiProcess.StartAsync(Path.Combine(PerisaiProcess.TempDir(), "data"), "--demo");
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
-        var page = await (await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } })).NewPageAsync();
+        var page = await NewPageAsync(browser);
         await page.GotoAsync(node.BaseUrl + "/ui/login");
         await page.GetByLabel("Account").FillAsync("mycert-analyst");
         await page.GetByLabel("Password").FillAsync(node.DemoPasswords["mycert-analyst"]);
@@ -231,7 +240,7 @@ public sealed class BrowserTests
         await using var node = await PerisaiProcess.StartAsync(Path.Combine(PerisaiProcess.TempDir(), "data"), "--demo");
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
-        var page = await (await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } })).NewPageAsync();
+        var page = await NewPageAsync(browser);
         await page.GotoAsync(node.BaseUrl + "/ui/login");
         await AssertAccessibleAsync(page, "login");
         await page.GetByLabel("Account").FillAsync("mycert-analyst");
