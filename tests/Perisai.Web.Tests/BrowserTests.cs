@@ -171,6 +171,15 @@ public sealed class BrowserTests
         await page.GetByRole(AriaRole.Link, new() { Name = "Administration" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Collections and their rights" })).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("section", new() { HasText = "Collections and their rights" })).ToContainTextAsync("ThaiCERT");
+        // A lead changes its collection's access: ThaiCERT keeps reading but no longer writes.
+        var access = page.Locator("form", new() { HasText = "Set access" });
+        await access.GetByLabel("Organization or community").SelectOptionAsync(new SelectOptionValue { Label = "ThaiCERT" });
+        await access.GetByLabel("read").CheckAsync();
+        await access.GetByRole(AriaRole.Button).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Access of ThaiCERT to ASEAN shared: read.");
+        var row = page.Locator("section", new() { HasText = "Collections and their rights" }).Locator("tbody tr", new() { HasText = "ASEAN shared" });
+        await Assertions.Expect(row.Locator("td").Nth(2)).ToContainTextAsync("ThaiCERT");
+        await Assertions.Expect(row.Locator("td").Nth(3)).Not.ToContainTextAsync("ThaiCERT");
         // A lead is not the node's administrator: no keys, no audit log.
         Assert.Equal(0, await page.GetByRole(AriaRole.Heading, new() { Name = "API keys" }).CountAsync());
         await page.ScreenshotAsync(new() { Path = Path.Combine(shots, "admin.png"), FullPage = true });
