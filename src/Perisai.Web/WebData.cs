@@ -15,7 +15,14 @@ public sealed record GraphEdge(string RelationshipId, string Type, bool Outgoing
 /// <summary>What the dashboard draws.</summary>
 public sealed record DashboardData(long Objects, IReadOnlyList<(string Label, long Value)> ByType, IReadOnlyList<(string Label, long Value)> ByTlp,
     IReadOnlyList<(string Label, long Value)> IndicatorsByDay, IReadOnlyList<(string Label, long Value)> SightingsByCountry,
-    IReadOnlyList<(string Label, long Value)> Malware, bool Partial);
+    IReadOnlyList<ThreatTrend> Threats, bool Partial)
+{
+    /// <summary>Sightings per day over the last 30 days (by last_seen), summed over their counts.</summary>
+    public IReadOnlyList<(string Label, long Value)> SightingsByDay { get; init; } = [];
+}
+
+/// <summary>A malware family or campaign, with the sightings of the indicators that indicate it: the last 14 days and the 14 before.</summary>
+public sealed record ThreatTrend(string Id, string Name, string Type, long Recent, long Before);
 
 /// <summary>
 /// The pages' reads, every one through the store with the caller's sharing filter (the API's policy, applied inside
@@ -154,7 +161,13 @@ public sealed class WebData(IStixStore store, TimeProvider time)
         var byType = new Dictionary<string, long>(StringComparer.Ordinal);
         var byTlp = new Dictionary<TlpLevel, long>();
         var byDay = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        var malware = new Dictionary<string, long>(StringComparer.Ordinal);
+        var threats = new Dictionary<string, (string Name, string Type)>(StringComparer.Ordinal);
+        var indicates = new List<(string Indicator, string Threat)>();
+        var sightings = new List<(string Indicator, string LastSeen, long Count)>();
+        var sightingsByDay = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var today = time.GetUtcNow();
+        string recentFrom = today.AddDays(-14).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        string beforeFrom = today.AddDays(-28).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         string since = time.GetUtcNow().AddDays(-30).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         long total = 0;
         bool partial = false;
@@ -173,9 +186,28 @@ public sealed class WebData(IStixStore store, TimeProvider time)
                 {
                     byDay[created[..10]] = byDay.GetValueOrDefault(created[..10]) + 1;
                 }
-                if (row.Type == "malware")
+                if (row.Type is "malware" or "campaign")
                 {
-                    malware[row.Name] = malware.GetValueOrDefault(row.Name) + 1;
+                    threats[row.Id] = (row.Name, row.Type);
+                }
+                else if (row.Type is "relationship" or "sighting")
+                {
+                    using var doc = JsonDocument.Parse(row.Json);
+                    var r = doc.RootElement;
+                    if (row.Type == "relationship" && Str(r, "relationship_type") == "indicates" && Str(r, "source_ref") is { } src && Str(r, "target_ref") is { } dst)
+                    {
+                        indicates.Add((src, dst));
+                    }
+                    else if (row.Type == "sighting" && Str(r, "sighting_of_ref") is { } of)
+                    {
+                        string last = Str(r, "last_seen") ?? Str(r, "created") ?? "";
+                        long n = r.TryGetProperty("count", out var cnt) && cnt.TryGetInt64(out long k) ? k : 1;
+                        sightings.Add((of, last, n));
+                        if (last.Length >= 10 && string.CompareOrdinal(last[..10], since) >= 0)
+                        {
+                            sightingsByDay[last[..10]] = sightingsByDay.GetValueOrDefault(last[..10]) + n;
+                        }
+                    }
                 }
             }
         }
@@ -192,8 +224,25 @@ public sealed class WebData(IStixStore store, TimeProvider time)
             [.. byTlp.OrderBy(kv => kv.Key).Select(kv => ($"TLP:{TlpMarkings.NameOf(kv.Key)}", kv.Value))],
             [.. byDay.Select(kv => (kv.Key, kv.Value))],
             [.. countries.OrderByDescending(kv => kv.Value).Select(kv => (kv.Key, kv.Value))],
-            [.. malware.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(10).Select(kv => (kv.Key, kv.Value))],
-            partial);
+            Trends(threats, indicates, sightings, recentFrom, beforeFrom),
+            partial) { SightingsByDay = [.. sightingsByDay.Select(kv => (kv.Key, kv.Value))] };
+    }
+
+    // A threat's trend: sightings of the indicators that indicate it, in the last 14 days against the 14 before.
+    private static List<ThreatTrend> Trends(Dictionary<string, (string Name, string Type)> threats, List<(string Indicator, string Threat)> indicates,
+        List<(string Indicator, string LastSeen, long Count)> sightings, string recentFrom, string beforeFrom)
+    {
+        var byIndicator = sightings.ToLookup(s => s.Indicator, StringComparer.Ordinal);
+        return [.. threats.Select(t =>
+        {
+            var seen = indicates.Where(i => i.Threat == t.Key).SelectMany(i => byIndicator[i.Indicator]).ToList();
+            long recent = seen.Where(s => string.CompareOrdinal(s.LastSeen, recentFrom) >= 0).Sum(s => s.Count);
+            long before = seen.Where(s => string.CompareOrdinal(s.LastSeen, beforeFrom) >= 0 && string.CompareOrdinal(s.LastSeen, recentFrom) < 0).Sum(s => s.Count);
+            return new ThreatTrend(t.Key, t.Value.Name, t.Value.Type, recent, before);
+        })
+        // The same family shared in two collections (at two markings) is one line, linked to its most sighted copy.
+        .GroupBy(t => (t.Name, t.Type)).Select(g => g.OrderByDescending(t => t.Recent + t.Before).First() with { Recent = g.Sum(t => t.Recent), Before = g.Sum(t => t.Before) })
+        .OrderByDescending(t => t.Recent).ThenByDescending(t => t.Before).ThenBy(t => t.Name, StringComparer.Ordinal).Take(10)];
     }
 
     private static ObjectRow Row(StoredObject o, TaxiiCollection c, Caller caller)

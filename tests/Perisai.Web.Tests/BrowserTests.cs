@@ -220,6 +220,8 @@ public sealed class BrowserTests
         var map = page.Locator("svg[aria-label^='Map of the ASEAN member states']");
         await Assertions.Expect(map.Locator("path title", new() { HasText = "Malaysia:" })).ToHaveCountAsync(1);
         Assert.True(await map.Locator("path:not([fill='#f3f6f9']):not([fill='#dde3e8'])").CountAsync() >= 3);
+        await Assertions.Expect(page.Locator("section", new() { HasText = "Top malware and campaigns" })).ToContainTextAsync("WannaCry");
+        Assert.True(await page.Locator("section", new() { HasText = "Sightings, last 30 days" }).Locator("rect").CountAsync() >= 3);
         await page.ScreenshotAsync(new() { Path = Path.Combine(shots, "dashboard-demo.png"), FullPage = true });
 
         // WannaCry: its indicators around it, each a link.
