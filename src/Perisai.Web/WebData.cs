@@ -55,7 +55,10 @@ public sealed class WebData(IStixStore store, TimeProvider time)
     /// <param name="tlp">Only this effective TLP level, or null.</param>
     /// <param name="limit">Most rows.</param>
     /// <param name="ct">Cancellation.</param>
-    public async Task<IReadOnlyList<ObjectRow>> SearchAsync(Caller caller, string text, string? type, string? collection, TlpLevel? tlp, int limit, CancellationToken ct)
+    /// <param name="producer">Only objects this organization wrote to the node, or null.</param>
+    /// <param name="since">Only objects created on or after this date (yyyy-MM-dd), or null.</param>
+    public async Task<IReadOnlyList<ObjectRow>> SearchAsync(Caller caller, string text, string? type, string? collection, TlpLevel? tlp, int limit, CancellationToken ct,
+        string? producer = null, string? since = null)
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(text);
@@ -75,7 +78,8 @@ public sealed class WebData(IStixStore store, TimeProvider time)
                     Value = byValue ? text : null, Contains = byValue || text.Length == 0 ? null : text,
                     Types = type is null ? null : [type], AddedAfter = after, Limit = limit, Reader = caller.Filter,
                 }, ct).ConfigureAwait(false);
-                foreach (var row in page.Items.Select(o => Row(o, c, caller)).Where(r => tlp is null || r.Tlp == tlp))
+                foreach (var row in page.Items.Select(o => Row(o, c, caller)).Where(r => (tlp is null || r.Tlp == tlp) && (producer is null || r.Producer == producer)
+                    && (since is null || string.CompareOrdinal(r.Created ?? "", since) >= 0)))
                 {
                     rows.Add(row);
                     kept++;

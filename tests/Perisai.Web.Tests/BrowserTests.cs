@@ -129,6 +129,18 @@ public sealed class BrowserTests
         await Assertions.Expect(page.Locator("section", new() { HasText = "New indicators, last 30 days" })).ToContainTextAsync(TimeProvider.System.GetUtcNow().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         await page.ScreenshotAsync(new() { Path = Path.Combine(shots, "dashboard.png"), FullPage = true });
 
+        // Filters: by producer (ThaiCERT wrote nothing here) and by creation date.
+        await page.GotoAsync(node.BaseUrl + "/ui/search");
+        await page.GetByLabel("Producer").SelectOptionAsync(new SelectOptionValue { Label = "ThaiCERT" });
+        await page.GetByLabel("Type").SelectOptionAsync("indicator");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search", Exact = true }).Last.ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("0 results");
+        await page.GetByLabel("Producer").SelectOptionAsync(new SelectOptionValue { Label = "MyCERT" });
+        await page.GetByLabel("Created since").FillAsync(TimeProvider.System.GetUtcNow().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search", Exact = true }).Last.ClickAsync();
+        // Today's are the two pasted indicators; the uploaded event's are from 2017.
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("2 results");
+
         // Sign out: the pages ask for sign-in again.
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await page.WaitForURLAsync(node.BaseUrl + "/ui/login");
