@@ -39,7 +39,10 @@ public static partial class ObjectValues
                 Add(m.Groups[1].Value.Replace("\\'", "'", StringComparison.Ordinal).Replace("\\\\", "\\", StringComparison.Ordinal));
             }
         }
-        foreach (string name in new[] { "value", "name" })
+        // An observable's value and name (file, mutex, process…); an SDO's name is text, found by the text search, and
+        // indexing it too would double the rows of a million-indicator import for nothing.
+        bool observable = !root.TryGetProperty("created", out _);
+        foreach (string name in observable ? ["value", "name"] : Array.Empty<string>())
         {
             if (root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String)
             {
