@@ -87,6 +87,17 @@ public sealed class CommandLineTests
     }
 
     [Theory]
+    [InlineData("ui")]
+    [InlineData("api")]
+    [InlineData("taxii2")]
+    public async Task ApiRoot_NamedLikeAnotherPartOfTheNode_IsRefused(string name)
+    {
+        var (exit, _, stderr) = await PerisaiProcess.RunAsync("api-root", "add", name, "--title", "x", "--data", Path.Combine(PerisaiProcess.TempDir(), "data"));
+        Assert.Equal(1, exit);
+        Assert.Contains("not a usable path segment", stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("http://0.0.0.0:0", "requires TLS")]
     [InlineData("http://192.0.2.10:8021", "requires TLS")]
     [InlineData("https://127.0.0.1:0", "needs a certificate")]

@@ -168,9 +168,10 @@ internal static class ProvisionCommands
         add.SetAction(async (p, ct) =>
         {
             string n = p.GetValue(name)!;
-            if (!System.Text.RegularExpressions.Regex.IsMatch(n, "^[a-z0-9][a-z0-9_-]{0,62}$") || n == "taxii2")
+            // taxii2 is discovery, ui the web interface, api the node's own API: an API root there would be unreachable.
+            if (!System.Text.RegularExpressions.Regex.IsMatch(n, "^[a-z0-9][a-z0-9_-]{0,62}$") || n is "taxii2" or "ui" or "api")
             {
-                return Output.Fail("api-root add", $"'{n}' is not a usable path segment (lowercase letters, digits, '-' and '_'; not 'taxii2').");
+                return Output.Fail("api-root add", $"'{n}' is not a usable path segment (lowercase letters, digits, '-' and '_'; not 'taxii2', 'ui' or 'api').");
             }
             await using var s = await store.OpenAsync(p, ct).ConfigureAwait(false);
             await s.UpsertApiRootAsync(new Storage.ApiRoot(n, p.GetValue(title)!, p.GetValue(description)), ct).ConfigureAwait(false);
