@@ -164,7 +164,7 @@ public sealed class BrowserTests
 
         // Sign out: the pages ask for sign-in again.
         await SignOutAsync(page, node.BaseUrl);
-        var again = await page.GotoAsync(objectUrl);
+        await page.GotoAsync(objectUrl);
         Assert.Contains("/ui/login", page.Url, StringComparison.Ordinal);
 
         // Another country, reading the same collection: the AMBER object is not its to see, anywhere.
@@ -185,7 +185,6 @@ public sealed class BrowserTests
         await page.SetViewportSizeAsync(375, 740);
         await page.GotoAsync(node.BaseUrl + "/ui/");
         Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth + 1"));
-        _ = again;
     }
 
     [Fact]

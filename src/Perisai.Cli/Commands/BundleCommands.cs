@@ -63,10 +63,14 @@ internal static class BundleCommands
             foreach (string spec in p.GetValue(columns) ?? [])
             {
                 string[] parts = spec.Split('=', 2);
-                IocKind? kind = parts.Length == 1 ? null : KindOf(parts[1]);
-                if (parts.Length == 2 && kind is null)
+                IocKind? kind = null;
+                if (parts.Length == 2)
                 {
-                    return Output.Fail("import", $"--column {spec}: unknown kind '{parts[1]}' (ip, domain, url, email, hash, cert, ja3, user-agent).");
+                    if (!ScanCommand.Kinds.TryGetValue(parts[1], out var named))
+                    {
+                        return Output.Fail("import", $"--column {spec}: unknown kind '{parts[1]}' ({string.Join(", ", ScanCommand.Kinds.Keys)}).");
+                    }
+                    kind = named;
                 }
                 mapped.Add((parts[0], kind));
             }
@@ -193,19 +197,6 @@ internal static class BundleCommands
         string.Concat(loss.Summary().Select(l => $"\n  {l.Fate.ToString().ToLowerInvariant()} {l.Field} ({l.Count}): {l.Detail}"));
 
     private static string FormatName(ImportFormat format) => format == ImportFormat.MispFeed ? "misp-feed" : format.ToString().ToLowerInvariant();
-
-    internal static IocKind? KindOf(string name) => name.ToLowerInvariant() switch
-    {
-        "ip" or "address" or "cidr" => IocKind.Address,
-        "domain" or "hostname" => IocKind.Domain,
-        "url" => IocKind.Url,
-        "email" => IocKind.Email,
-        "hash" or "md5" or "sha1" or "sha256" or "sha512" => IocKind.FileHash,
-        "cert" => IocKind.CertificateFingerprint,
-        "ja3" => IocKind.Ja3,
-        "user-agent" => IocKind.UserAgent,
-        _ => null,
-    };
 
     public static Command Export()
     {

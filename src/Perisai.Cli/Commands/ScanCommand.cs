@@ -17,10 +17,16 @@ internal static class ScanCommand
         ["squid"] = LogFormat.Squid, ["csv"] = LogFormat.Csv, ["jsonl"] = LogFormat.Jsonl, ["syslog"] = LogFormat.Syslog,
     };
 
-    private static readonly Dictionary<string, IocKind> Kinds = new(StringComparer.OrdinalIgnoreCase)
+    /// <summary>
+    /// The kind names the command line takes (<c>scan --field</c>, <c>import --column</c>); each kind's first name is
+    /// the one it is printed with.
+    /// </summary>
+    internal static readonly Dictionary<string, IocKind> Kinds = new(StringComparer.OrdinalIgnoreCase)
     {
         ["address"] = IocKind.Address, ["ip"] = IocKind.Address, ["domain"] = IocKind.Domain, ["url"] = IocKind.Url, ["email"] = IocKind.Email,
         ["hash"] = IocKind.FileHash, ["cert"] = IocKind.CertificateFingerprint, ["ja3"] = IocKind.Ja3, ["user-agent"] = IocKind.UserAgent,
+        ["cidr"] = IocKind.Address, ["hostname"] = IocKind.Domain, ["md5"] = IocKind.FileHash, ["sha1"] = IocKind.FileHash, ["sha256"] = IocKind.FileHash,
+        ["sha512"] = IocKind.FileHash,
     };
 
     public static Command Create()

@@ -207,11 +207,14 @@ public static class CsvIndicators
         return colon > 0 && value.IndexOf(':', StringComparison.Ordinal) == colon && value[(colon + 1)..].All(char.IsAsciiDigit) ? value[..colon] : value;
     }
 
-    private static string Display(IocLookup l) => l.Kind == IocKind.Address ? AddressText(l.Value) : l.Value;
-
-    private static string AddressText(string key)
+    /// <summary>A lookup as people and sensors write it: an address without "/32" (or "/128"), a block with its prefix.</summary>
+    internal static string Display(IocLookup l)
     {
-        var set = Perisai.Patterning.IpSet.FromKey(key);
+        if (l.Kind != IocKind.Address)
+        {
+            return l.Value;
+        }
+        var set = Perisai.Patterning.IpSet.FromKey(l.Value);
         string text = set.ToString();
         return set.Prefix == (set.IsV6 ? 128 : 32) ? text[..text.IndexOf('/', StringComparison.Ordinal)] : text;
     }
@@ -228,7 +231,7 @@ public static class CsvIndicators
         string Quote(string s) => "'" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
         return l.Kind switch
         {
-            IocKind.Address => $"{(l.Value.StartsWith('6') ? "ipv6-addr" : "ipv4-addr")}:value = {Quote(AddressText(l.Value))}",
+            IocKind.Address => $"{(l.Value.StartsWith('6') ? "ipv6-addr" : "ipv4-addr")}:value = {Quote(Display(l))}",
             IocKind.Domain => $"domain-name:value = {Quote(l.Value)}",
             IocKind.Url => $"url:value = {Quote(l.Value)}",
             IocKind.Email => $"email-addr:value = {Quote(l.Value)}",

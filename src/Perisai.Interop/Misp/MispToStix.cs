@@ -65,6 +65,7 @@ public static class MispToStix
     private sealed class EventConverter(JsonElement ev, MispImportOptions options)
     {
         private readonly List<JsonObject> _out = [];
+        private readonly Dictionary<string, JsonObject> _byId = new(StringComparer.Ordinal);
         private readonly List<string> _refs = [];
         private readonly Dictionary<string, string> _stixIdOf = new(StringComparer.OrdinalIgnoreCase);
         private readonly LossReport _loss = new();
@@ -97,7 +98,7 @@ public static class MispToStix
             if (ev.TryGetProperty("Orgc", out var orgc) && Uuid(orgc) is { } orgUuid)
             {
                 _createdBy = $"identity--{orgUuid}";
-                _out.Add(new JsonObject
+                Emit(new JsonObject
                 {
                     ["type"] = "identity", ["spec_version"] = "2.1", ["id"] = _createdBy,
                     ["created"] = DateOnlyTime(Str(ev, "date")) ?? _eventTime, ["modified"] = DateOnlyTime(Str(ev, "date")) ?? _eventTime,
@@ -144,7 +145,7 @@ public static class MispToStix
             }
             // A report needs at least one ref (§5.8); an empty event refers to its creator.
             report["object_refs"] = new JsonArray([.. (_refs.Count > 0 ? _refs : [_createdBy ?? _reportId]).Distinct().Select(r => (JsonNode)r)]);
-            _out.Add(report);
+            Emit(report);
             _loss.Converted = _out.Count;
             return new StixConversion(_out, _loss);
         }
@@ -274,7 +275,7 @@ public static class MispToStix
             }
             Keep(o, where, a, "distribution");
             _loss.Kept(where, "Attribute.category", "x_misp_category");
-            _out.Add(o);
+            Emit(o);
             _refs.Add(id);
             foreach (var s in Array(a, "Sighting"))
             {
@@ -362,7 +363,7 @@ public static class MispToStix
                 ["Tag"] = new JsonArray([.. Array(a, "Tag").Select(t => (JsonNode)new JsonObject { ["name"] = Str(t, "name") })]),
             })]);
             _loss.Kept(where, "Object attributes' relation, category, to_ids and comment", "x_misp_attributes beside the pattern or SCOs");
-            _out.Add(o);
+            Emit(o);
             _refs.Add(id);
             foreach (var a in attributes)
             {
@@ -413,7 +414,7 @@ public static class MispToStix
                     rel["created_by_ref"] = _createdBy;
                 }
                 CopyMarkings(rel, _stixIdOf[uuid]);
-                _out.Add(rel);
+                Emit(rel);
                 _refs.Add(rel["id"]!.GetValue<string>());
             }
         }
@@ -421,7 +422,7 @@ public static class MispToStix
         // A relationship is as confidential as the object it starts from.
         private void CopyMarkings(JsonObject rel, string sourceId)
         {
-            if (_out.FirstOrDefault(o => o["id"]?.GetValue<string>() == sourceId) is { } source)
+            if (_byId.GetValueOrDefault(sourceId) is { } source)
             {
                 foreach (string key in new[] { "object_marking_refs", "x_perisai_recipients" })
                 {
@@ -486,7 +487,7 @@ public static class MispToStix
                     o["x_misp_galaxy_type"] = galaxyType;
                     o["x_misp_galaxy_name"] = Str(galaxy, "name");
                     o["x_misp_tag_name"] = Str(cluster, "tag_name");
-                    _out.Add(o);
+                    Emit(o);
                     _refs.Add(o["id"]!.GetValue<string>());
                 }
             }
@@ -542,9 +543,9 @@ public static class MispToStix
             if (org is not null)
             {
                 string identity = $"identity--{org}";
-                if (!_out.Any(x => x["id"]?.GetValue<string>() == identity))
+                if (!_byId.ContainsKey(identity))
                 {
-                    _out.Add(new JsonObject
+                    Emit(new JsonObject
                     {
                         ["type"] = "identity", ["spec_version"] = "2.1", ["id"] = identity, ["created"] = time, ["modified"] = time,
                         ["name"] = Str(o, "name") ?? org, ["identity_class"] = "organization",
@@ -558,7 +559,7 @@ public static class MispToStix
                 obj["x_misp_source"] = source;
             }
             CopyMarkings(obj, target);
-            _out.Add(obj);
+            Emit(obj);
         }
 
         private void AddScos(List<JsonObject> scos)
@@ -566,11 +567,19 @@ public static class MispToStix
             foreach (var sco in scos)
             {
                 string id = sco["id"]!.GetValue<string>();
-                if (!_out.Any(x => x["id"]?.GetValue<string>() == id))
+                if (!_byId.ContainsKey(id))
                 {
-                    _out.Add(sco);
+                    Emit(sco);
                 }
             }
+        }
+
+        // Every object made, in order, and by id: relationships and sightings look up what they point at, and an event
+        // of thousands of attributes must not search the list for each.
+        private void Emit(JsonObject o)
+        {
+            _out.Add(o);
+            _byId.TryAdd(o["id"]!.GetValue<string>(), o);
         }
 
         private JsonObject Sdo(string type, string id, string time, JsonArray markings, Audience access)

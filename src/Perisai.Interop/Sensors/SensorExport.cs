@@ -89,7 +89,7 @@ public static class SensorExport
                 {
                     continue;
                 }
-                var value = new SensorValue(lookup.Kind, Display(lookup), Str(o, "id")!, Str(o, "name"), Str(o, "valid_from"), Str(o, "valid_until"), tlp);
+                var value = new SensorValue(lookup.Kind, Lists.CsvIndicators.Display(lookup), Str(o, "id")!, Str(o, "name"), Str(o, "valid_from"), Str(o, "valid_until"), tlp);
                 if (writer.Write(value))
                 {
                     values++;
@@ -115,18 +115,6 @@ public static class SensorExport
         bool revoked = o.TryGetProperty("revoked", out var r) && r.ValueKind == JsonValueKind.True;
         var indicator = new DetectionIndicator(Str(o, "id")!, null, pattern, from, until, revoked, false, []);
         return indicator.IsActive(now) ? PatternReducer.Reduce(parsed!) : null;
-    }
-
-    // An address lookup holds the key of its block; sensors want "1.2.3.4" for a single address and CIDR otherwise.
-    private static string Display(IocLookup lookup)
-    {
-        if (lookup.Kind != IocKind.Address)
-        {
-            return lookup.Value;
-        }
-        var set = IpSet.FromKey(lookup.Value);
-        string text = set.ToString();
-        return set.Prefix == (set.IsV6 ? 128 : 32) ? text[..text.IndexOf('/', StringComparison.Ordinal)] : text;
     }
 
     private static string? Str(JsonElement o, string name) =>

@@ -95,7 +95,8 @@ public static class FeedImporter
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(time);
         var report = new ImportReport(request.Source, request.Format);
-        var format = request.Format == ImportFormat.Auto ? await DetectAsync(request.Source, http, ct).ConfigureAwait(false) : request.Format;
+        // Telling JSON formats apart reads the document: it is kept for the import rather than read again.
+        var (format, read) = request.Format == ImportFormat.Auto ? await DetectAsync(request.Source, http, ct).ConfigureAwait(false) : (request.Format, null);
         report.Format = format;
         switch (format)
         {
@@ -106,7 +107,7 @@ public static class FeedImporter
                 await CsvAsync(store, request, http, time, report, progress, ct).ConfigureAwait(false);
                 break;
             default:
-                var bytes = await ReadAllAsync(request.Source, http, ct).ConfigureAwait(false);
+                var bytes = read ?? await ReadAllAsync(request.Source, http, ct).ConfigureAwait(false);
                 if (format == ImportFormat.Misp)
                 {
                     await MispAsync(store, request, bytes, report, progress, ct).ConfigureAwait(false);
@@ -145,17 +146,24 @@ public static class FeedImporter
     private static bool IsUrl(string source) =>
         source.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || source.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
 
-    private static async Task<ImportFormat> DetectAsync(string source, HttpClient? http, CancellationToken ct)
+    private static async Task<(ImportFormat Format, byte[]? Read)> DetectAsync(string source, HttpClient? http, CancellationToken ct)
     {
         if (IsUrl(source))
         {
-            return source.EndsWith('/') ? ImportFormat.MispFeed
-                : source.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? Sniff(await ReadAllAsync(source, http, ct).ConfigureAwait(false))
-                : ImportFormat.Csv;
+            if (source.EndsWith('/'))
+            {
+                return (ImportFormat.MispFeed, null);
+            }
+            if (!source.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+            {
+                return (ImportFormat.Csv, null);
+            }
+            var fetched = await ReadAllAsync(source, http, ct).ConfigureAwait(false);
+            return (Sniff(fetched), fetched);
         }
         if (Directory.Exists(source))
         {
-            return ImportFormat.MispFeed;
+            return (ImportFormat.MispFeed, null);
         }
         var head = new byte[64 * 1024];
         int n;
@@ -164,7 +172,12 @@ public static class FeedImporter
             n = await f.ReadAsync(head, ct).ConfigureAwait(false);
         }
         var text = head.AsSpan(0, n).TrimStart(" \t\r\n\uFEFF"u8);
-        return text.Length > 0 && text[0] is (byte)'{' or (byte)'[' ? Sniff(await File.ReadAllBytesAsync(source, ct).ConfigureAwait(false)) : ImportFormat.Csv;
+        if (text.Length == 0 || text[0] is not ((byte)'{' or (byte)'['))
+        {
+            return (ImportFormat.Csv, null);
+        }
+        var all = await File.ReadAllBytesAsync(source, ct).ConfigureAwait(false);
+        return (Sniff(all), all);
     }
 
     private static ImportFormat Sniff(byte[] json)
