@@ -53,4 +53,18 @@ internal static class Fixtures
         Assert.Empty(problems);
         return IndicatorSet.Build(indicators, Now);
     }
+
+    /// <summary>
+    /// The set without the indicator the pattern engine runs: with one loaded every value of every line is wanted, and
+    /// the Zeek prefilter (the line-rate path) is off; without, it is on.
+    /// </summary>
+    public static IndicatorSet LookupSet()
+    {
+        var problems = new List<IndicatorProblem>();
+        var indicators = IndicatorSource.Read("intel.json", Bundle(), problems).Where(i => i.Id != NeedsEngine);
+        Assert.Empty(problems);
+        var set = IndicatorSet.Build(indicators, Now);
+        Assert.Empty(set.Engine);
+        return set;
+    }
 }

@@ -1,128 +1,254 @@
+using System.Buffers;
+using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Perisai.Detection.Indicators;
 
 /// <summary>
-/// Listed domain names, compact: the names' ASCII bytes one after another in one array, an entry per name (where its
-/// bytes start, how many, which indicator lists it) and an open-addressing table of entry numbers. A million names of
-/// twenty characters cost about 30 MB here, against some 150 MB as .NET strings in a dictionary, and a lookup compares
-/// bytes in place, from a name given as characters, without making a string.
+/// Listed domain names, compact: each name's length and ASCII bytes one after another in one array, where each entry
+/// starts, which indicator lists it (stored once while every name has the same one, as in a plain list), an
+/// open-addressing table of entries with a fingerprint of each hash, and a Bloom filter in front of it. A million names
+/// of twenty characters cost about 40 MB here, against some 150 MB as .NET strings in a dictionary, and a lookup
+/// hashes and compares the log's bytes in place, without making a string.
 /// </summary>
 internal sealed class DomainTable
 {
+    /// <summary>The longest name (RFC 1035 §2.3.4: 255 octets on the wire, so 253 characters written out).</summary>
+    public const int MaxName = 253;
+
+    /// <summary>
+    /// Room a name's buffer needs beyond its last byte: a label's last word is read whole (8 bytes) and masked, which
+    /// is much faster than assembling it byte by byte.
+    /// </summary>
+    public const int Padding = 8;
+
     private byte[] _bytes = new byte[1 << 16];
     private int _used;
     private int[] _start = new int[1024];
-    private byte[] _length = new byte[1024];
-    private int[] _value = new int[1024];
-    private int[] _table = new int[2048]; // entry number + 1; 0 is empty
+    private int _single = -1;
+    private int[]? _value;
     private readonly List<List<int>> _shared = [];
+    private int _added;
+    private bool _sealed;
 
+    // Slots: the hash's low 32 bits (a fingerprint) above the entry number + 1 (0 is empty). A probe that meets another
+    // name is told by the fingerprint, without reading the name: each read of the names was one more wait for memory.
+    private ulong[] _table = [];
+    private ulong[] _filter = [];
+    private ulong _filterWords;
+
+    /// <summary>Distinct names (known once sealed; before, the names added).</summary>
     public int Count { get; private set; }
-
-    /// <summary>FNV-1a over the characters from last to first, so that a name's suffixes hash on the way.</summary>
-    public const ulong Seed = 14695981039346656037;
-
-    public static ulong Step(ulong hash, char c) => (hash ^ c) * 1099511628211;
-
-    public static ulong Hash(ReadOnlySpan<char> name)
-    {
-        ulong h = Seed;
-        for (int i = name.Length - 1; i >= 0; i--)
-        {
-            h = Step(h, name[i]);
-        }
-        return h;
-    }
 
     /// <summary>Adds a canonical (ASCII, lowercase) name listed by <paramref name="indicator"/>.</summary>
     public void Add(ReadOnlySpan<char> name, int indicator)
     {
-        if (name.Length is 0 or > 253)
+        if (_sealed)
+        {
+            throw new InvalidOperationException("the table is sealed");
+        }
+        if (name.Length is 0 or > MaxName || !System.Text.Ascii.IsValid(name))
         {
             return;
         }
-        ulong hash = Hash(name);
-        int entry = Find(name, hash);
-        if (entry >= 0)
+        if (_added == _start.Length)
         {
-            ref int slot = ref _value[entry];
-            if (slot >= 0 && slot != indicator)
+            Array.Resize(ref _start, _added * 2);
+            if (_value is not null)
             {
-                _shared.Add([slot, indicator]);
-                slot = -_shared.Count;
+                Array.Resize(ref _value, _added * 2);
             }
-            else if (slot < 0 && !_shared[-slot - 1].Contains(indicator))
-            {
-                _shared[-slot - 1].Add(indicator);
-            }
-            return;
         }
-        // Load factor at most 3/4: probes stay short (the Bloom filter already spares most misses a probe).
-        if ((Count + 1) * 4 > _table.Length * 3)
+        if (_used + name.Length + 1 > _bytes.Length)
         {
-            Grow();
+            Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, _used + name.Length + 1));
         }
-        if (Count == _start.Length)
-        {
-            Array.Resize(ref _start, Count * 2);
-            Array.Resize(ref _length, Count * 2);
-            Array.Resize(ref _value, Count * 2);
-        }
-        if (_used + name.Length > _bytes.Length)
-        {
-            Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, _used + name.Length));
-        }
-        for (int i = 0; i < name.Length; i++)
-        {
-            _bytes[_used + i] = (byte)name[i];
-        }
-        _start[Count] = _used;
-        _length[Count] = (byte)name.Length;
-        _value[Count] = indicator;
-        _used += name.Length;
-        Insert(Count, hash);
-        Count++;
+        _bytes[_used] = (byte)name.Length;
+        System.Text.Ascii.ToLower(name, _bytes.AsSpan(_used + 1), out _);
+        _start[_added] = _used;
+        _used += name.Length + 1;
+        SetValue(_added, indicator);
+        _added++;
+        Count = _added;
     }
 
-    /// <summary>The entry of <paramref name="name"/> (whose <see cref="Hash"/> is <paramref name="hash"/>), or -1.</summary>
-    public int Find(ReadOnlySpan<char> name, ulong hash)
+    private int ValueOf(int entry) => _value is null ? _single : _value[entry];
+
+    private void SetValue(int entry, int indicator)
     {
-        int mask = _table.Length - 1;
-        for (int i = (int)(hash & (ulong)mask); ; i = (i + 1) & mask)
+        if (_value is null && (_single < 0 || _single == indicator))
         {
-            int e = _table[i] - 1;
-            if (e < 0)
+            _single = indicator;
+            return;
+        }
+        if (_value is null)
+        {
+            // A second indicator: from here on each entry says which indicator lists it.
+            _value = new int[_start.Length];
+            _value.AsSpan(0, entry).Fill(_single);
+        }
+        _value[entry] = indicator;
+    }
+
+    /// <summary>
+    /// The hash of a whole name (the first <paramref name="length"/> bytes of <paramref name="buffer"/>, lowercase,
+    /// followed by <see cref="Padding"/> readable bytes), as <see cref="Match(ReadOnlySpan{byte}, int, List{IndicatorHit})"/> computes it for each suffix.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static ulong Hash(ReadOnlySpan<byte> buffer, int length)
+    {
+        ulong h = Seed;
+        int end = length;
+        while (true)
+        {
+            int dot = buffer[..end].LastIndexOf((byte)'.');
+            h = Extend(h, buffer, dot + 1, end);
+            if (dot < 0)
+            {
+                return Finish(h);
+            }
+            end = dot;
+        }
+    }
+
+    // The hash of a suffix extends the hash of the suffix one label shorter, so a name's parents hash on the way right
+    // to left, a word of eight bytes at a time: a multiply per byte (FNV) was a chain of dependent multiplications
+    // that cost more than the lookups.
+    internal const ulong Seed = 0x243F6A8885A308D3;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong Extend(ulong h, ReadOnlySpan<byte> buffer, int start, int end)
+    {
+        int i = start;
+        for (; i + 8 <= end; i += 8)
+        {
+            h = Mix(h ^ BinaryPrimitives.ReadUInt64LittleEndian(buffer[i..]));
+        }
+        if (i < end)
+        {
+            // The label's last bytes, read as a whole word from the padded buffer and the bytes beyond it masked off.
+            ulong word = BinaryPrimitives.ReadUInt64LittleEndian(buffer[i..]) & (ulong.MaxValue >> (64 - (8 * (end - i))));
+            h = Mix(h ^ word);
+        }
+        // The label's length ends it, so that "ab.c" and "a.bc" differ.
+        return Mix(h ^ (0x2E00UL | (uint)(end - start)));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Mix(ulong x) => BitOperations.RotateLeft(x * 0x9E3779B97F4A7C15, 27);
+
+    // MurmurHash3's finalizer: every bit of the result depends on every bit of the running hash, so the table's and
+    // the filter's bits can be taken from anywhere in it.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong Finish(ulong h)
+    {
+        h ^= h >> 33;
+        h *= 0xFF51AFD7ED558CCD;
+        h ^= h >> 33;
+        h *= 0xC4CEB9FE1A85EC53;
+        return h ^ (h >> 33);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="buffer"/>'s first <paramref name="length"/> bytes (a lowercase ASCII name without a
+    /// trailing dot, followed by <see cref="Padding"/> readable bytes) or one of its parents is listed; with
+    /// <paramref name="hits"/>, each listing indicator is added to it. The last label alone is never looked up: a
+    /// listed domain has at least two (IocNormalizer.Domain).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public bool Match(ReadOnlySpan<byte> buffer, int length, List<IndicatorHit>? hits)
+    {
+        bool found = false;
+        ulong h = Seed;
+        int end = length, labels = 0;
+        while (end > 0)
+        {
+            int dot = buffer[..end].LastIndexOf((byte)'.');
+            h = Extend(h, buffer, dot + 1, end);
+            if (++labels >= 2)
+            {
+                ulong f = Finish(h);
+                if (MayHold(f) && Find(buffer[(dot + 1)..length], f) is int entry and >= 0)
+                {
+                    found = true;
+                    if (hits is null)
+                    {
+                        return true;
+                    }
+                    AddHits(entry, hits);
+                }
+            }
+            end = dot;
+        }
+        return found;
+    }
+
+    /// <summary>
+    /// Looks up every suffix of <paramref name="probes"/> and sets <paramref name="hit"/>[tag] for each name that is
+    /// listed or has a listed parent. The filter is read first for all of them, in a loop of independent loads that
+    /// the processor overlaps (one at a time, each waited for memory); the table then only for the few that pass.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Match(DomainProbes probes, Span<bool> hit)
+    {
+        var hashes = probes.Hashes;
+        var pass = probes.Pass;
+        for (int j = 0; j < hashes.Length; j++)
+        {
+            pass[j] = MayHold(hashes[j]);
+        }
+        var names = probes.Names;
+        for (int j = 0; j < hashes.Length; j++)
+        {
+            if (pass[j])
+            {
+                var (start, length, tag) = probes.Suffix(j);
+                if (!hit[tag] && Find(names.Slice(start, length), hashes[j]) >= 0)
+                {
+                    hit[tag] = true;
+                }
+            }
+        }
+    }
+
+    /// <summary>The entry of <paramref name="name"/> (whose hash is <paramref name="hash"/>), or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int Find(ReadOnlySpan<byte> name, ulong hash)
+    {
+        uint fingerprint = (uint)hash;
+        for (int i = Slot(hash); ; i = i + 1 == _table.Length ? 0 : i + 1)
+        {
+            ulong slot = _table[i];
+            if ((uint)slot == 0)
             {
                 return -1;
             }
-            if (_length[e] == name.Length && Same(e, name))
+            int e = (int)(uint)slot - 1;
+            if ((uint)(slot >> 32) == fingerprint && Same(e, name))
             {
                 return e;
             }
         }
     }
 
-    private bool Same(int entry, ReadOnlySpan<char> name)
+    private bool Same(int entry, ReadOnlySpan<byte> name)
     {
-        var bytes = _bytes.AsSpan(_start[entry], _length[entry]);
-        for (int i = 0; i < bytes.Length; i++)
-        {
-            if (bytes[i] != name[i])
-            {
-                return false;
-            }
-        }
-        return true;
+        int start = _start[entry];
+        return _bytes[start] == name.Length && _bytes.AsSpan(start + 1, name.Length).SequenceEqual(name);
     }
 
+    // The slot from the hash's high 32 bits, scaled to the table's length (Lemire's multiply-shift), so the table is
+    // sized to its names rather than to a power of two: up to half of it empty otherwise.
+    private int Slot(ulong hash) => (int)(((hash >> 32) * (ulong)_table.Length) >> 32);
+
     /// <summary>The listed name of an entry.</summary>
-    public string Name(int entry) => System.Text.Encoding.ASCII.GetString(_bytes, _start[entry], _length[entry]);
+    public string Name(int entry) => System.Text.Encoding.ASCII.GetString(_bytes, _start[entry] + 1, _bytes[_start[entry]]);
 
     /// <summary>The indicators that list an entry.</summary>
-    public void AddHits(int entry, List<IndicatorHit> hits)
+    private void AddHits(int entry, List<IndicatorHit> hits)
     {
-        int slot = _value[entry];
+        int slot = ValueOf(entry);
         string name = Name(entry);
         if (slot >= 0)
         {
@@ -136,8 +262,9 @@ internal sealed class DomainTable
     }
 
     /// <summary>
-    /// Room for names totalling <paramref name="bytes"/> (a list file's length bounds them): the arrays are then made
-    /// once, not doubled and copied while a large list loads, which would hold two copies at the peak.
+    /// Room for names totalling <paramref name="bytes"/> (a list file's length bounds them, a newline standing for the
+    /// length byte): the arrays are then made once, not doubled and copied while a large list loads, which would hold
+    /// two copies at the peak.
     /// </summary>
     public void Reserve(long bytes)
     {
@@ -145,59 +272,106 @@ internal sealed class DomainTable
         {
             return;
         }
-        Array.Resize(ref _bytes, (int)bytes);
+        Array.Resize(ref _bytes, (int)bytes + 1);
         // Entries: a listed name and its newline take some twenty bytes; more names than that only means one doubling.
         int entries = (int)Math.Min(bytes / 20, int.MaxValue / 2);
         if (entries > _start.Length)
         {
             Array.Resize(ref _start, entries);
-            Array.Resize(ref _length, entries);
-            Array.Resize(ref _value, entries);
-            int slots = (int)BitOperations.RoundUpToPowerOf2((uint)(entries * 4 / 3 + 1));
-            if (slots > _table.Length && Count == 0)
+            if (_value is not null)
             {
-                _table = new int[slots];
+                Array.Resize(ref _value, entries);
             }
         }
     }
 
-    /// <summary>The hash of each name, for the Bloom filter in front of the table.</summary>
-    public IEnumerable<ulong> Hashes()
+    // A blocked Bloom filter of the listed names, about 16 bits each, a key's three bits in one 64-bit word: most
+    // names in a log are not listed, and a miss then costs one access to a bitmap of a few megabytes instead of a probe
+    // of the table (the filter is larger than the core's cache; a second access was a second miss). Three bits rather
+    // than two: about 0.5% of misses pass instead of 1.5%, and each that passes costs a probe of the table.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Bits(ulong h) => (1UL << (int)(h & 63)) | (1UL << (int)((h >> 6) & 63)) | (1UL << (int)(h >> 58));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Word(ulong h) => (int)((h >> 12) & (_filterWords - 1));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool MayHold(ulong h)
     {
-        for (int e = 0; e < Count; e++)
+        ulong bits = Bits(h);
+        return (_filter[Word(h)] & bits) == bits;
+    }
+
+    /// <summary>
+    /// Builds the table and the Bloom filter once every name is in (sized to them; a name listed twice becomes one entry
+    /// listing each indicator that listed it). <see cref="Match(ReadOnlySpan{byte}, int, List{IndicatorHit})"/> needs it,
+    /// and no name may follow.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Seal()
+    {
+        if (_sealed)
         {
-            yield return HashOf(e);
+            return;
+        }
+        _sealed = true;
+        // Load factor at most 3/4: probes stay short (the Bloom filter already spares most misses a probe).
+        _table = new ulong[Math.Max(4, (int)Math.Min(int.MaxValue - 64, (long)_added * 4 / 3 + 1))];
+        long bits = Math.Min(1L << 31, Math.Max(1L << 12, (long)BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, _added)) * 16));
+        _filter = new ulong[bits / 64];
+        _filterWords = (ulong)_filter.Length;
+        Span<byte> buffer = stackalloc byte[MaxName + Padding];
+        int distinct = 0;
+        for (int e = 0; e < _added; e++)
+        {
+            int start = _start[e], length = _bytes[start];
+            var name = _bytes.AsSpan(start + 1, length);
+            name.CopyTo(buffer);
+            ulong hash = Hash(buffer, length);
+            int same = Find(name, hash);
+            if (same >= 0)
+            {
+                Merge(same, ValueOf(e));
+                continue;
+            }
+            int i = Slot(hash);
+            while (_table[i] != 0)
+            {
+                i = i + 1 == _table.Length ? 0 : i + 1;
+            }
+            _table[i] = ((ulong)(uint)hash << 32) | (uint)(e + 1);
+            _filter[Word(hash)] |= Bits(hash);
+            distinct++;
+        }
+        Count = distinct;
+    }
+
+    /// <summary>Adds <paramref name="indicator"/> to those that list <paramref name="entry"/>.</summary>
+    private void Merge(int entry, int indicator)
+    {
+        int current = ValueOf(entry);
+        if (current == indicator)
+        {
+            return;
+        }
+        if (_value is null)
+        {
+            _value = new int[_start.Length];
+            _value.AsSpan(0, _added).Fill(_single);
+        }
+        ref int slot = ref _value[entry];
+        if (slot >= 0)
+        {
+            _shared.Add([slot, indicator]);
+            slot = -_shared.Count;
+        }
+        else if (!_shared[-slot - 1].Contains(indicator))
+        {
+            _shared[-slot - 1].Add(indicator);
         }
     }
 
-    private ulong HashOf(int entry)
-    {
-        ulong h = Seed;
-        var bytes = _bytes.AsSpan(_start[entry], _length[entry]);
-        for (int i = bytes.Length - 1; i >= 0; i--)
-        {
-            h = Step(h, (char)bytes[i]);
-        }
-        return h;
-    }
-
-    private void Insert(int entry, ulong hash)
-    {
-        int mask = _table.Length - 1;
-        int i = (int)(hash & (ulong)mask);
-        while (_table[i] != 0)
-        {
-            i = (i + 1) & mask;
-        }
-        _table[i] = entry + 1;
-    }
-
-    private void Grow()
-    {
-        _table = new int[_table.Length * 2];
-        for (int e = 0; e < Count; e++)
-        {
-            Insert(e, HashOf(e));
-        }
-    }
+    /// <summary>Lowercases an ASCII name into a padded buffer for <see cref="Match(ReadOnlySpan{byte}, int, List{IndicatorHit})"/>; false when it is not ASCII.</summary>
+    public static bool TryLower(ReadOnlySpan<byte> name, Span<byte> buffer, out int length) =>
+        System.Text.Ascii.ToLower(name, buffer, out length) == OperationStatus.Done;
 }

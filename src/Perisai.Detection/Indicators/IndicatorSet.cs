@@ -1,5 +1,6 @@
 using System.Numerics;
 using Perisai.Patterning;
+using System.Runtime.CompilerServices;
 
 namespace Perisai.Detection.Indicators;
 
@@ -25,8 +26,6 @@ public sealed class IndicatorSet
     private readonly (int Prefix, ValueTable<uint> ByNetwork)[] _v4;
     private readonly (int Prefix, ValueTable<UInt128> ByNetwork)[] _v6;
     private readonly bool[] _kinds = new bool[Enum.GetValues<IocKind>().Length];
-    private readonly ulong[] _domainFilter;
-    private readonly ulong _filterMask;
 
     private IndicatorSet(DetectionIndicator[] indicators, DomainTable domains, ValueTable<(IocKind, string)> exact,
         Dictionary<(bool V6, int Prefix), ValueTable<UInt128>> networks, IndicatorSetStats stats)
@@ -42,15 +41,7 @@ public sealed class IndicatorSet
         {
             _kinds[(int)kind] = true;
         }
-        // A Bloom filter of the listed domains (about 16 bits each, both of a key's bits in one word): most names in a
-        // log are not listed, and a miss then ends in a bitmap of a few megabytes instead of a probe of the table.
-        int bits = (int)Math.Min(1L << 31, Math.Max(1L << 12, (long)BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, domains.Count)) * 16));
-        _domainFilter = new ulong[bits / 64];
-        _filterMask = (ulong)bits - 1;
-        foreach (ulong h in domains.Hashes())
-        {
-            Set(h);
-        }
+        domains.Seal();
         Stats = stats;
     }
 
@@ -117,55 +108,65 @@ public sealed class IndicatorSet
         }
     }
 
-    // A blocked Bloom filter: both bits of a key in one 64-bit word, chosen by the hash's high bits, so that a probe
-    // costs one memory access (the filter is larger than the core's cache; a second access was a second miss).
-    private static ulong Bits(ulong h) => (1UL << (int)(h & 63)) | (1UL << (int)((h >> 6) & 63));
-
-    private int Word(ulong h) => (int)((h >> 20) & (_filterMask >> 6));
-
-    private void Set(ulong h) => _domainFilter[Word(h)] |= Bits(h);
-
-    private bool MayHold(ulong h)
-    {
-        ulong bits = Bits(h);
-        return (_domainFilter[Word(h)] & bits) == bits;
-    }
-
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void MatchDomain(ReadOnlySpan<char> value, List<IndicatorHit> hits)
     {
-        if (value.Length is 0 or > 253)
+        if (value.Length is 0 or > DomainTable.MaxName + 1)
         {
             return;
         }
-        Span<char> lower = stackalloc char[value.Length];
-        if (System.Text.Ascii.ToLower(value, lower, out int n) != System.Buffers.OperationStatus.Done)
+        Span<byte> buffer = stackalloc byte[DomainTable.MaxName + 1 + DomainTable.Padding];
+        if (System.Text.Ascii.ToLower(value, buffer, out int n) != System.Buffers.OperationStatus.Done)
         {
             // An internationalized name in a log: compare its ASCII (punycode) form, as the indicators were stored.
-            if (IocNormalizer.Domain(value.ToString()) is { } ascii)
+            if (IocNormalizer.Domain(value.ToString()) is { } ascii && ascii.Length <= DomainTable.MaxName)
             {
                 MatchDomain(ascii, hits);
             }
             return;
         }
-        var name = lower[..n];
-        if (name.EndsWith('.'))
+        if (buffer[n - 1] == '.')
         {
-            name = name[..^1];
+            n--;
         }
-        // The name and each parent, found right to left: the hash of each suffix extends the next shorter one's. The
-        // last label alone is never looked up: a listed domain has at least two (IocNormalizer.Domain).
-        ulong hash = DomainTable.Seed;
-        bool dotSeen = false;
-        for (int i = name.Length - 1; i >= 0; i--)
+        _domains.Match(buffer, n, hits);
+    }
+
+    /// <summary>
+    /// Looks up the names of <paramref name="probes"/> (and their parents) together, and sets <paramref name="hit"/>
+    /// at the tag of each that is listed: the lookups of many lines overlap in memory instead of each waiting its turn.
+    /// </summary>
+    public void Match(DomainProbes probes, Span<bool> hit)
+    {
+        ArgumentNullException.ThrowIfNull(probes);
+        if (_kinds[(int)IocKind.Domain])
         {
-            char c = name[i];
-            hash = DomainTable.Step(hash, c);
-            dotSeen |= c == '.';
-            if (dotSeen && (i == 0 || name[i - 1] == '.') && MayHold(hash) && _domains.Find(name[i..], hash) is int entry and >= 0)
-            {
-                _domains.AddHits(entry, hits);
-            }
+            _domains.Match(probes, hit);
         }
+    }
+
+    /// <summary>
+    /// Whether a name from a log, as ASCII bytes in any case, or one of its parents is listed: the question of a
+    /// line-rate prefilter, answered without decoding or allocating. A name that is not ASCII answers true, so that
+    /// the caller takes the exact path, which knows internationalized names.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public bool MayMatchDomain(ReadOnlySpan<byte> name)
+    {
+        if (!_kinds[(int)IocKind.Domain] || name.IsEmpty || name.Length > DomainTable.MaxName + 1)
+        {
+            return false;
+        }
+        Span<byte> buffer = stackalloc byte[DomainTable.MaxName + 1 + DomainTable.Padding];
+        if (!DomainTable.TryLower(name, buffer, out int n))
+        {
+            return true;
+        }
+        if (buffer[n - 1] == '.')
+        {
+            n--;
+        }
+        return _domains.Match(buffer, n, null);
     }
 
     private void MatchAddress(ReadOnlySpan<char> value, List<IndicatorHit> hits)

@@ -1,5 +1,6 @@
 using Perisai.Patterning;
 using Perisai.Patterning.Matching;
+using System.Runtime.CompilerServices;
 
 namespace Perisai.Detection.Indicators;
 
@@ -56,6 +57,7 @@ public sealed class IndicatorSetBuilder(DateTimeOffset now, AllowList? allow = n
     internal void ReserveDomains(long bytes) => _domains.Reserve(bytes);
 
     /// <summary>Adds one canonical value of the indicator at <paramref name="index"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void AddLookup(int index, bool forced, IocKind kind, ReadOnlySpan<char> value)
     {
         if (!forced && _allow.Contains(kind, value))
@@ -85,6 +87,7 @@ public sealed class IndicatorSetBuilder(DateTimeOffset now, AllowList? allow = n
     /// <summary>The set, compiled.</summary>
     public IndicatorSet Build()
     {
+        _domains.Seal();
         var stats = new IndicatorSetStats(_all.Count, _active, _inactive, _engineCount, _domains.Count + _exact.Map.Count + _networks.Values.Sum(t => t.Map.Count), _suppressed);
         return IndicatorSet.Create([.. _all], _domains, _exact, _networks, stats, _engine);
     }

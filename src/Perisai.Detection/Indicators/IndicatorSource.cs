@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Perisai.Patterning;
 using Perisai.Stix;
+using System.Runtime.CompilerServices;
 
 namespace Perisai.Detection.Indicators;
 
@@ -61,6 +62,7 @@ public static class IndicatorSource
     /// Reads a source into <paramref name="builder"/>. A plain list goes in line by line, its usual lines (lowercase
     /// ASCII domain names) without a string made for each: the way to load a million values in little memory.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ReadInto(string source, Stream stream, IndicatorSetBuilder builder, List<IndicatorProblem> problems)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -125,6 +127,7 @@ public static class IndicatorSource
     /// A name already in canonical form: lowercase ASCII labels of letters, digits, '-' and '_', at least two, starting
     /// with a letter (so not an address). What most of a large list is; anything else takes <see cref="Classify"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool IsPlainDomain(ReadOnlySpan<char> s)
     {
         if (s.Length is < 3 or > 253 || !char.IsAsciiLetterLower(s[0]) || s[^1] == '.')

@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using System.Text.Json;
 using Perisai.Detection.Indicators;
 using Perisai.Patterning;
@@ -40,6 +43,15 @@ public interface IFieldSink
 
     /// <summary>Whether some indicator would match <paramref name="value"/> as a <paramref name="kind"/> (a prefilter: no hit is recorded).</summary>
     bool Probe(IocKind kind, ReadOnlySpan<char> value);
+
+    /// <summary>
+    /// Whether some indicator would match the name <paramref name="name"/> (bytes, in any case) or one of its parents;
+    /// true also when it cannot tell from the bytes (a name that is not ASCII), so the caller takes the exact path.
+    /// </summary>
+    bool ProbeDomain(ReadOnlySpan<byte> name);
+
+    /// <summary>Sets <paramref name="hit"/> at the tag of each name of <paramref name="probes"/> that some indicator would match.</summary>
+    void ProbeDomains(DomainProbes probes, Span<bool> hit);
 }
 
 /// <summary>
@@ -60,6 +72,17 @@ public abstract class LogParser
     /// </summary>
     public virtual bool TryParse(ReadOnlySpan<byte> line, IFieldSink sink, out string? problem) =>
         TryParse(System.Text.Encoding.UTF8.GetString(line), sink, out problem);
+
+    /// <summary>Whether <see cref="Prefilter"/> can answer for the lines that follow (until a header line), with this sink.</summary>
+    public virtual bool CanPrefilter(IFieldSink sink) => false;
+
+    /// <summary>
+    /// Looks at many lines at once (<paramref name="lines"/>, ranges of <paramref name="buffer"/>) and sets
+    /// <paramref name="parse"/>[i] for each line that must be parsed with <c>TryParse</c>; a line left false is a
+    /// well-formed data line with no value an indicator looks for. By default every line is to be parsed.
+    /// </summary>
+    public virtual void Prefilter(ReadOnlySpan<byte> buffer, ReadOnlySpan<Range> lines, IFieldSink sink, Span<bool> parse) =>
+        parse[..lines.Length].Fill(true);
 
     /// <summary>A parser for <paramref name="format"/>, with field names mapped by <paramref name="fields"/> on top of the built-in names.</summary>
     public static LogParser Create(LogFormat format, IReadOnlyDictionary<string, IocKind>? fields = null) => format switch
@@ -179,6 +202,7 @@ internal sealed class ZeekParser(IReadOnlyDictionary<string, IocKind>? extra) : 
     private char _separator = '\t';
     private string _set = ",";
     private (int Column, IocKind Kind)[] _probes = [];
+    private int _lastProbe;
     private bool _slowOnly;
 
     /// <summary>
@@ -186,53 +210,187 @@ internal sealed class ZeekParser(IReadOnlyDictionary<string, IocKind>? extra) : 
     /// hit; a line that could (rare) is parsed again by the string path, which records the hits exactly as for any
     /// other format, so the fast path is a prefilter that never decides on its own.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override bool TryParse(ReadOnlySpan<byte> line, IFieldSink sink, out string? problem)
     {
         if (_fields is null || line.IsEmpty || line[0] is (byte)'#' or (byte)'{' || _slowOnly || sink.NeedsEveryValue || _separator > 0x7F || _set.Length != 1 || _set[0] > 0x7F)
         {
             return base.TryParse(line, sink, out problem);
         }
-        byte sep = (byte)_separator;
-        if (line.Count(sep) + 1 != _fields.Length)
+        byte sep = (byte)_separator, set = (byte)_set[0];
+        Span<int> ends = stackalloc int[_lastProbe + 1];
+        if (Columns(line, sep, ends) != _fields.Length)
         {
             return base.TryParse(line, sink, out problem); // the string path words the error
         }
         problem = null;
-        Span<char> chars = stackalloc char[512];
-        int column = 0, start = 0;
-        foreach (var (target, kind) in _probes)
+        foreach (var (column, kind) in _probes)
         {
             if (!sink.Wants(kind) && !(kind == IocKind.Domain && sink.Wants(IocKind.Address)))
             {
                 continue;
             }
-            while (column < target)
-            {
-                start += line[start..].IndexOf(sep) + 1;
-                column++;
-            }
-            int end = line[start..].IndexOf(sep);
-            var cell = end < 0 ? line[start..] : line.Slice(start, end);
-            if (cell.SequenceEqual("-"u8) || cell.SequenceEqual("(empty)"u8) || cell.IsEmpty)
+            int start = column == 0 ? 0 : ends[column - 1] + 1;
+            var cell = line[start..ends[column]];
+            if (cell.IsEmpty || cell.SequenceEqual("-"u8) || cell.SequenceEqual("(empty)"u8))
             {
                 continue;
             }
-            foreach (var range in cell.Split((byte)_set[0]))
+            while (true)
             {
-                var value = cell[range];
-                if (value.Length > chars.Length || !System.Text.Ascii.IsValid(value))
+                int next = cell.IndexOf(set);
+                var value = next < 0 ? cell : cell[..next];
+                if (!value.IsEmpty && Probe(sink, kind, value))
                 {
                     return base.TryParse(line, sink, out problem);
                 }
-                var text = chars[..value.Length];
-                System.Text.Ascii.ToUtf16(value, text, out _);
-                if (Probe(sink, kind, text))
+                if (next < 0)
                 {
-                    return base.TryParse(line, sink, out problem);
+                    break;
                 }
+                cell = cell[(next + 1)..];
             }
         }
         return true;
+    }
+
+    private readonly DomainProbes _batch = new();
+
+    public override bool CanPrefilter(IFieldSink sink) =>
+        _fields is not null && !_slowOnly && !sink.NeedsEveryValue && _separator <= 0x7F && _set.Length == 1 && _set[0] <= 0x7F;
+
+    /// <summary>
+    /// The batch form of the line-rate path: every line's columns found, its names hashed, and then all the names
+    /// looked up together (<see cref="IndicatorSet.Match(DomainProbes, Span{bool})"/>), so that the lookups' memory
+    /// accesses overlap. A line that could hit, is not well-formed, or is a header is left to <c>TryParse</c>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override void Prefilter(ReadOnlySpan<byte> buffer, ReadOnlySpan<Range> lines, IFieldSink sink, Span<bool> parse)
+    {
+        byte sep = (byte)_separator, set = (byte)_set[0];
+        Span<int> ends = stackalloc int[_lastProbe + 1];
+        _batch.Clear();
+        parse[..lines.Length].Clear();
+        for (int i = 0; i < lines.Length; i++)
+        {
+            var line = buffer[lines[i]];
+            if (line.IsEmpty)
+            {
+                continue;
+            }
+            if (line[0] is (byte)'#' or (byte)'{')
+            {
+                // A header may change the columns: this line and the rest are read one by one.
+                parse[i..lines.Length].Fill(true);
+                break;
+            }
+            if (Columns(line, sep, ends) != _fields!.Length)
+            {
+                parse[i] = true;
+                continue;
+            }
+            foreach (var (column, kind) in _probes)
+            {
+                if (!sink.Wants(kind) && !(kind == IocKind.Domain && sink.Wants(IocKind.Address)))
+                {
+                    continue;
+                }
+                int start = column == 0 ? 0 : ends[column - 1] + 1;
+                var cell = line[start..ends[column]];
+                if (cell.IsEmpty || cell.SequenceEqual("-"u8) || cell.SequenceEqual("(empty)"u8))
+                {
+                    continue;
+                }
+                while (!parse[i])
+                {
+                    int next = Scanning.ByteSearch.IndexOf(cell, set);
+                    var value = next < 0 ? cell : cell[..next];
+                    if (!value.IsEmpty)
+                    {
+                        // A name goes into the batch; an address in a name's column (a digit or bracket first, or a
+                        // colon), and values of other kinds, are asked about at once.
+                        bool name = kind == IocKind.Domain && value[0] != '[' && !char.IsAsciiDigit((char)value[0]) && Scanning.ByteSearch.IndexOf(value, (byte)':') < 0;
+                        parse[i] = name ? !_batch.Add(value, i) : Probe(sink, kind, value);
+                    }
+                    if (next < 0)
+                    {
+                        break;
+                    }
+                    cell = cell[(next + 1)..];
+                }
+            }
+        }
+        sink.ProbeDomains(_batch, parse);
+    }
+
+    /// <summary>
+    /// Counts the columns of <paramref name="line"/> and notes where each of the first ones ends (the index of its
+    /// separator, or the line's length), in one pass of 32-byte comparisons: walking separator to separator took a
+    /// search call per column, and counting them another pass over the line.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int Columns(ReadOnlySpan<byte> line, byte sep, Span<int> ends)
+    {
+        int found = 0, i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var separators = Vector256.Create(sep);
+            for (; i + Vector256<byte>.Count <= line.Length; i += Vector256<byte>.Count)
+            {
+                uint mask = Vector256.Equals(Vector256.Create(line.Slice(i, Vector256<byte>.Count)), separators).ExtractMostSignificantBits();
+                while (mask != 0 && found < ends.Length)
+                {
+                    ends[found++] = i + BitOperations.TrailingZeroCount(mask);
+                    mask &= mask - 1;
+                }
+                found += BitOperations.PopCount(mask);
+            }
+        }
+        for (; i < line.Length; i++)
+        {
+            if (line[i] == sep)
+            {
+                if (found < ends.Length)
+                {
+                    ends[found] = i;
+                }
+                found++;
+            }
+        }
+        if (found < ends.Length)
+        {
+            ends[found] = line.Length;
+        }
+        return found + 1;
+    }
+
+    /// <summary>
+    /// <see cref="Probe(IFieldSink, IocKind, ReadOnlySpan{char})"/> from the bytes: a name, the common case, is looked
+    /// up as it is; anything else (an address in a name's column, another kind) is widened to characters first.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool Probe(IFieldSink sink, IocKind kind, ReadOnlySpan<byte> value)
+    {
+        if (kind == IocKind.Domain)
+        {
+            if (sink.ProbeDomain(value))
+            {
+                return true;
+            }
+            // An address in a name's column starts with a digit (IPv4), or has a colon (IPv6, or a port) or a bracket.
+            if (value.IndexOf((byte)':') < 0 && value[0] != '[' && !char.IsAsciiDigit((char)value[0]))
+            {
+                return false;
+            }
+        }
+        Span<char> chars = stackalloc char[512];
+        if (value.Length > chars.Length || !System.Text.Ascii.IsValid(value))
+        {
+            return true; // the string path decides
+        }
+        var text = chars[..value.Length];
+        System.Text.Ascii.ToUtf16(value, text, out _);
+        return Probe(sink, kind, text);
     }
 
     /// <summary>The same reading of a value as <see cref="LogFormats.Emit"/>, as a yes-or-no question.</summary>
@@ -323,6 +481,7 @@ internal sealed class ZeekParser(IReadOnlyDictionary<string, IocKind>? extra) : 
             _host = Array.IndexOf(_fields, "host");
             _uri = Array.IndexOf(_fields, "uri");
             _probes = [.. _kinds.Select((k, i) => (i, k)).Where(p => p.k is not null).Select(p => (p.i, p.k!.Value))];
+            _lastProbe = _probes.Length == 0 ? 0 : _probes[^1].Column;
             // E-mail fields may be written "Name <addr>", and http.log's URL is composed from two columns: those lines
             // take the string path, whose reading of them the prefilter would have to repeat.
             _slowOnly = _kinds.Contains(IocKind.Email) || (_host >= 0 && _uri >= 0);

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Perisai.Detection.Scanning;
 
 /// <summary>
@@ -7,8 +9,11 @@ namespace Perisai.Detection.Scanning;
 /// </summary>
 internal sealed class LineReader(Stream stream, bool follow = false)
 {
-    /// <summary>Buffer size: large enough that the per-read cost vanishes, small enough for the caches to help.</summary>
-    private const int BufferSize = 1 << 20;
+    /// <summary>
+    /// Buffer size: large enough that the per-read cost vanishes, small enough to stay in the core's cache (a 1 MiB
+    /// buffer, refilled, pushed the indicators' Bloom filter out of it).
+    /// </summary>
+    private const int BufferSize = 1 << 17;
 
     /// <summary>A longer line is cut here (and reported by its parser as malformed): logs have no legitimate 16 MiB line.</summary>
     public const int MaxLine = 16 << 20;
@@ -23,29 +28,11 @@ internal sealed class LineReader(Stream stream, bool follow = false)
     private int _lineStart, _lineLength;
 
     /// <summary>Moves to the next line; false at the end of the stream.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool MoveNext()
     {
-        while (true)
+        while (!TakeBuffered())
         {
-            var pending = _buffer.AsSpan(_start, _end - _start);
-            int nl = pending.IndexOf((byte)'\n');
-            if (nl >= 0 || (_eof && !follow && pending.Length > 0) || pending.Length >= MaxLine)
-            {
-                int length = nl >= 0 ? nl : Math.Min(pending.Length, MaxLine);
-                _lineStart = _start;
-                _lineLength = length > 0 && _buffer[_start + length - 1] == '\r' ? length - 1 : length;
-                _start += nl >= 0 ? nl + 1 : length;
-                if (_first)
-                {
-                    _first = false;
-                    if (Current.StartsWith("\uFEFF"u8))
-                    {
-                        _lineStart += 3;
-                        _lineLength -= 3;
-                    }
-                }
-                return true;
-            }
             if (_eof)
             {
                 // Following a growing file: the end is for now only; a partial last line waits for the rest.
@@ -54,13 +41,67 @@ internal sealed class LineReader(Stream stream, bool follow = false)
             }
             Fill();
         }
+        return true;
+    }
+
+    /// <summary>
+    /// Moves over as many of the next lines as <paramref name="lines"/> holds, as long as they are in the buffer
+    /// together, and notes where each is in <see cref="Buffer"/> (valid until the next call); 0 at the end of the
+    /// stream. Lines taken together can be looked at together: a prefilter then overlaps their lookups.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public int MoveNext(Span<Range> lines)
+    {
+        if (lines.IsEmpty || !MoveNext())
+        {
+            return 0;
+        }
+        int n = 0;
+        do
+        {
+            lines[n++] = new Range(_lineStart, _lineStart + _lineLength);
+        }
+        while (n < lines.Length && TakeBuffered());
+        return n;
+    }
+
+    /// <summary>Where the current line is in <see cref="Buffer"/>.</summary>
+    public Range CurrentRange => new(_lineStart, _lineStart + _lineLength);
+
+    /// <summary>The buffer the ranges of <see cref="MoveNext(Span{Range})"/> refer to.</summary>
+    public ReadOnlySpan<byte> Buffer => _buffer;
+
+    /// <summary>Takes the next line if it is whole in the buffer (or the last of a stream that ended), without reading.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool TakeBuffered()
+    {
+        var pending = _buffer.AsSpan(_start, _end - _start);
+        int nl = ByteSearch.IndexOf(pending, (byte)'\n');
+        if (nl < 0 && !(_eof && !follow && pending.Length > 0) && pending.Length < MaxLine)
+        {
+            return false;
+        }
+        int length = nl >= 0 ? nl : Math.Min(pending.Length, MaxLine);
+        _lineStart = _start;
+        _lineLength = length > 0 && _buffer[_start + length - 1] == '\r' ? length - 1 : length;
+        _start += nl >= 0 ? nl + 1 : length;
+        if (_first)
+        {
+            _first = false;
+            if (Current.StartsWith("\uFEFF"u8))
+            {
+                _lineStart += 3;
+                _lineLength -= 3;
+            }
+        }
+        return true;
     }
 
     private void Fill()
     {
         if (_start > 0)
         {
-            Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+            _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
             _end -= _start;
             _start = 0;
         }

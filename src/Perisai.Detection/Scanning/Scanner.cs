@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.IO.Compression;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Perisai.Detection.Indicators;
 using Perisai.Detection.Logs;
@@ -84,6 +85,12 @@ public sealed class Scanner(IndicatorSet indicators, TimeProvider time)
     /// <summary>Problems kept per scan: enough to see what is wrong with a file, bounded for a file that is all wrong.</summary>
     public const int MaxReportedProblems = 100;
 
+    /// <summary>
+    /// Lines prefiltered together: enough for the lookups of a batch to overlap in memory, few enough that the batch's
+    /// names stay in the core's cache.
+    /// </summary>
+    private const int BatchLines = 64;
+
     /// <summary>How often a followed file is checked for new lines: prompt enough for an analyst watching, idle otherwise.</summary>
     public static readonly TimeSpan FollowInterval = TimeSpan.FromMilliseconds(250);
 
@@ -159,6 +166,7 @@ public sealed class Scanner(IndicatorSet indicators, TimeProvider time)
     }
 
     /// <summary>Scans one stream; true when it was a followed file that was rotated, to be opened again.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ScanStream(string name, Stream raw, ScanOptions options, Action<Hit> onHit, ScanSummary summary, CancellationToken ct)
     {
         bool rotated = false;
@@ -172,33 +180,55 @@ public sealed class Scanner(IndicatorSet indicators, TimeProvider time)
         var sink = new Sink(indicators, name, onHit, summary, time) { Window = window };
         LogParser? parser = options.Format == LogFormat.Auto ? null : LogParser.Create(options.Format, options.Fields);
         long lineNumber = 0;
+        var batch = new Range[BatchLines];
+        var parse = new bool[BatchLines];
         try
         {
             do
             {
-                while (reader.MoveNext())
+                while (true)
                 {
-                    var line = reader.Current;
-                    lineNumber++;
-                    if ((lineNumber & 0xFFF) == 0)
+                    // Lines are taken in batches while the parser can prefilter them together (Zeek TSV, no engine
+                    // windows), else one at a time.
+                    bool prefilter = parser is not null && parser.CanPrefilter(sink);
+                    int count = prefilter ? reader.MoveNext(batch) : reader.MoveNext() ? 1 : 0;
+                    if (count == 0)
                     {
-                        ct.ThrowIfCancellationRequested();
-                        options.Progress?.Invoke(name, counted.Count);
+                        break;
                     }
-                    if (line.Length == 0)
+                    if (prefilter)
                     {
-                        continue;
+                        parser!.Prefilter(reader.Buffer, batch.AsSpan(0, count), sink, parse);
                     }
-                    parser ??= LogParser.Create(LogFormats.Detect(Encoding.UTF8.GetString(line), name), options.Fields);
-                    sink.Line = lineNumber;
-                    sink.Parser = parser;
-                    window?.BeginLine(lineNumber);
-                    if (!parser.TryParse(line, sink, out string? problem))
+                    else
                     {
-                        summary.Malformed++;
-                        Report(summary, new ScanProblem(name, lineNumber, problem!));
+                        batch[0] = reader.CurrentRange;
+                        parse[0] = true;
                     }
-                    window?.EndLine(parser.EventTime ?? time.GetUtcNow());
+                    for (int i = 0; i < count; i++)
+                    {
+                        lineNumber++;
+                        if ((lineNumber & 0xFFF) == 0)
+                        {
+                            ct.ThrowIfCancellationRequested();
+                            options.Progress?.Invoke(name, counted.Count);
+                        }
+                        var line = reader.Buffer[batch[i]];
+                        if (!parse[i] || line.Length == 0)
+                        {
+                            continue;
+                        }
+                        parser ??= LogParser.Create(LogFormats.Detect(Encoding.UTF8.GetString(line), name), options.Fields);
+                        sink.Line = lineNumber;
+                        sink.Parser = parser;
+                        window?.BeginLine(lineNumber);
+                        if (!parser.TryParse(line, sink, out string? problem))
+                        {
+                            summary.Malformed++;
+                            Report(summary, new ScanProblem(name, lineNumber, problem!));
+                        }
+                        window?.EndLine(parser.EventTime ?? time.GetUtcNow());
+                    }
                 }
                 if (follow)
                 {
@@ -280,6 +310,7 @@ public sealed class Scanner(IndicatorSet indicators, TimeProvider time)
 
         public LogParser? Parser { get; set; }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public bool Wants(IocKind kind) => _wanted[(int)kind];
 
         public EventWindow? Window { get; init; }
@@ -296,6 +327,10 @@ public sealed class Scanner(IndicatorSet indicators, TimeProvider time)
             set.Match(kind, value, _hits);
             return _hits.Count > 0;
         }
+
+        public bool ProbeDomain(ReadOnlySpan<byte> name) => set.MayMatchDomain(name);
+
+        public void ProbeDomains(DomainProbes probes, Span<bool> hit) => set.Match(probes, hit);
 
         public void Value(IocKind kind, string field, string value)
         {

@@ -204,7 +204,10 @@ public sealed class FormatTests
     private static string CultureInfoInvariant(FormattableString s) => s.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
 
-/// <summary>The Zeek prefilter against an independent expectation on a large generated log.</summary>
+/// <summary>
+/// The Zeek prefilter (lines looked at in batches, names hashed from their bytes, looked up together) against an
+/// independent expectation on a large generated log. The set has no engine indicator, or the prefilter would be off.
+/// </summary>
 public sealed class ZeekPrefilterTests
 {
     [Fact]
@@ -213,11 +216,20 @@ public sealed class ZeekPrefilterTests
         var rng = new Random(7);
         var sb = new StringBuilder("#separator \\x09\n#set_separator\t,\n#fields\tts\tuid\tid.orig_h\tid.resp_h\tquery\tanswers\n");
         var expected = new List<(long, string)>();
+        long line = 3, malformed = 0;
+        bool swapped = false;
         for (int i = 0; i < 20_000; i++)
         {
-            long line = i + 4;
+            if (i == 10_000)
+            {
+                // A new header halfway, in the middle of a batch of lines: the columns change order from here on.
+                sb.Append("#fields\tts\tuid\tquery\tid.orig_h\tid.resp_h\tanswers\n");
+                line++;
+                swapped = true;
+            }
+            line++;
             string query, orig = $"192.168.{rng.Next(256)}.{rng.Next(256)}";
-            switch (rng.Next(50))
+            switch (rng.Next(60))
             {
                 case 0:
                     query = $"h{i}.evil.com";
@@ -243,20 +255,48 @@ public sealed class ZeekPrefilterTests
                     query = "10.1.1.1";
                     expected.Add((line, Fixtures.TenSlash8));
                     break;
+                case 6:
+                    query = $"H{i}.Evil.COM.";
+                    expected.Add((line, Fixtures.EvilDomain));
+                    break;
+                case 7:
+                    query = new string('a', 60) + $".x{i}.evil.com"; // longer than the 64 bytes looked at in vectors
+                    expected.Add((line, Fixtures.EvilDomain));
+                    break;
+                case 8:
+                    query = new string('b', 70) + ".notevil.com";
+                    break;
+                case 9:
+                    query = $"bücher{i}.evil.com"; // not ASCII: the exact path compares its IDNA form
+                    expected.Add((line, Fixtures.EvilDomain));
+                    break;
+                case 10:
+                    sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"1764417600.{i:D6}\tC{i}\th{i}.evil.com\n");
+                    malformed++;
+                    continue;
                 default:
                     query = $"host{rng.Next(1000)}.site{rng.Next(1000)}.example";
                     break;
             }
-            sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"1764417600.{i:D6}\tC{i}\t{orig}\t192.168.0.53\t{query}\t-\n");
+            if (swapped)
+            {
+                sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"1764417600.{i:D6}\tC{i}\t{query}\t{orig}\t192.168.0.53\t-\n");
+            }
+            else
+            {
+                sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"1764417600.{i:D6}\tC{i}\t{orig}\t192.168.0.53\t{query}\t-\n");
+            }
         }
         string dir = Directory.CreateTempSubdirectory("perisai-scan-").FullName;
         string path = Path.Combine(dir, "dns.log");
         File.WriteAllText(path, sb.ToString());
         var hits = new List<(long, string)>();
-        new Scanner(Fixtures.Set(), new FakeTimeProvider(Fixtures.Now)).Scan([path], new ScanOptions(), h => hits.Add((h.Line, h.Indicator.Id)));
+        var summary = new Scanner(Fixtures.LookupSet(), new FakeTimeProvider(Fixtures.Now)).Scan([path], new ScanOptions(), h => hits.Add((h.Line, h.Indicator.Id)));
         Directory.Delete(dir, recursive: true);
         Assert.True(expected.Count > 1000);
         Assert.Equal(expected, hits);
+        Assert.Equal(malformed, summary.Malformed);
+        Assert.Equal(line, summary.Lines);
     }
 }
 
