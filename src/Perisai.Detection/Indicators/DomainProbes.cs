@@ -37,30 +37,40 @@ public sealed class DomainProbes
     /// Adds a name from a log (ASCII bytes, any case, a trailing dot allowed) under <paramref name="tag"/>; false when
     /// it cannot be looked up from its bytes (not ASCII, or longer than a name can be), for the caller to decide exactly.
     /// </summary>
+    public bool Add(ReadOnlySpan<byte> name, int tag) => Add(name, 0, name.Length, tag);
+
+    /// <summary>
+    /// <see cref="Add(ReadOnlySpan{byte}, int)"/> for the name at <paramref name="offset"/> in <paramref name="source"/>
+    /// (a log's line buffer): a short name is then read in place, in vectors that may reach past it, not copied first.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public bool Add(ReadOnlySpan<byte> name, int tag)
+    public bool Add(ReadOnlySpan<byte> source, int offset, int length, int tag)
     {
-        if (name.IsEmpty || name.Length > DomainTable.MaxName + 1)
+        if (length == 0 || length > DomainTable.MaxName + 1)
         {
-            return name.IsEmpty;
+            return length == 0;
         }
-        if (_used + name.Length + Padding > _names.Length)
+        if (_used + length + Padding > _names.Length)
         {
-            Array.Resize(ref _names, Math.Max(_names.Length * 2, _used + name.Length + Padding));
+            Array.Resize(ref _names, Math.Max(_names.Length * 2, _used + length + Padding));
         }
         var buffer = _names.AsSpan(_used);
-        int length = name.Length;
         ulong dots = 0;
         bool masked = length <= 64 && Vector256.IsHardwareAccelerated;
         if (masked)
         {
-            name.CopyTo(buffer);
-            if (!LowerShort(buffer, length, out dots))
+            if (offset + 64 > source.Length)
+            {
+                source.Slice(offset, length).CopyTo(buffer);
+                source = buffer;
+                offset = 0;
+            }
+            if (!LowerShort(source.Slice(offset, 64), buffer, length, out dots))
             {
                 return false;
             }
         }
-        else if (!DomainTable.TryLower(name, buffer, out length))
+        else if (!DomainTable.TryLower(source.Slice(offset, length), buffer, out length))
         {
             return false;
         }
@@ -102,23 +112,23 @@ public sealed class DomainProbes
     private const int Padding = 64;
 
     /// <summary>
-    /// Lowercases a name of at most 64 bytes in place and finds its dots, in two 32-byte vectors: one pass instead of a
-    /// call to lowercase it and one more per label to find the dots. False when a byte is not ASCII.
+    /// Lowercases a name of at most 64 bytes (the start of <paramref name="source"/>, which has 64 readable bytes) into
+    /// <paramref name="buffer"/> and finds its dots, in 32-byte vectors: one pass instead of a call to lowercase it and
+    /// one more per label to find the dots. False when a byte is not ASCII.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool LowerShort(Span<byte> buffer, int length, out ulong dots)
+    private static bool LowerShort(ReadOnlySpan<byte> source, Span<byte> buffer, int length, out ulong dots)
     {
         ulong valid = length == 64 ? ulong.MaxValue : (1UL << length) - 1;
-        var lo = Lower(buffer[..32], out uint loHigh, out uint loDots);
-        var hi = Lower(buffer.Slice(32, 32), out uint hiHigh, out uint hiDots);
-        dots = (loDots | ((ulong)hiDots << 32)) & valid;
-        if (((loHigh | ((ulong)hiHigh << 32)) & valid) != 0)
+        var lo = Lower(source[..32], out uint loHigh, out uint loDots);
+        uint hiHigh = 0, hiDots = 0;
+        if (length > 32)
         {
-            return false;
+            Lower(source.Slice(32, 32), out hiHigh, out hiDots).CopyTo(buffer.Slice(32, 32));
         }
+        dots = (loDots | ((ulong)hiDots << 32)) & valid;
         lo.CopyTo(buffer[..32]);
-        hi.CopyTo(buffer.Slice(32, 32));
-        return true;
+        return ((loHigh | ((ulong)hiHigh << 32)) & valid) == 0;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -273,6 +273,7 @@ internal sealed class ZeekParser(IReadOnlyDictionary<string, IocKind>? extra) : 
         parse[..lines.Length].Clear();
         for (int i = 0; i < lines.Length; i++)
         {
+            int lineStart = lines[i].Start.GetOffset(buffer.Length);
             var line = buffer[lines[i]];
             if (line.IsEmpty)
             {
@@ -301,22 +302,24 @@ internal sealed class ZeekParser(IReadOnlyDictionary<string, IocKind>? extra) : 
                 {
                     continue;
                 }
+                int at = lineStart + start; // where cell starts in the buffer
                 while (!parse[i])
                 {
                     int next = Scanning.ByteSearch.IndexOf(cell, set);
                     var value = next < 0 ? cell : cell[..next];
                     if (!value.IsEmpty)
                     {
-                        // A name goes into the batch; an address in a name's column (a digit or bracket first, or a
-                        // colon), and values of other kinds, are asked about at once.
+                        // A name goes into the batch (read in place in the buffer); an address in a name's column (a
+                        // digit or bracket first, or a colon), and values of other kinds, are asked about at once.
                         bool name = kind == IocKind.Domain && value[0] != '[' && !char.IsAsciiDigit((char)value[0]) && Scanning.ByteSearch.IndexOf(value, (byte)':') < 0;
-                        parse[i] = name ? !_batch.Add(value, i) : Probe(sink, kind, value);
+                        parse[i] = name ? !_batch.Add(buffer, at, value.Length, i) : Probe(sink, kind, value);
                     }
                     if (next < 0)
                     {
                         break;
                     }
                     cell = cell[(next + 1)..];
+                    at += next + 1;
                 }
             }
         }
@@ -332,18 +335,21 @@ internal sealed class ZeekParser(IReadOnlyDictionary<string, IocKind>? extra) : 
     private static int Columns(ReadOnlySpan<byte> line, byte sep, Span<int> ends)
     {
         int found = 0, i = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector256.IsHardwareAccelerated && line.Length >= Vector256<byte>.Count)
         {
             var separators = Vector256.Create(sep);
-            for (; i + Vector256<byte>.Count <= line.Length; i += Vector256<byte>.Count)
+            while (i < line.Length)
             {
-                uint mask = Vector256.Equals(Vector256.Create(line.Slice(i, Vector256<byte>.Count)), separators).ExtractMostSignificantBits();
+                // The last block overlaps the one before it, its bytes already seen shifted out: no byte-by-byte tail.
+                int at = Math.Min(i, line.Length - Vector256<byte>.Count);
+                uint mask = Vector256.Equals(Vector256.Create(line.Slice(at, Vector256<byte>.Count)), separators).ExtractMostSignificantBits() >> (i - at);
                 while (mask != 0 && found < ends.Length)
                 {
                     ends[found++] = i + BitOperations.TrailingZeroCount(mask);
                     mask &= mask - 1;
                 }
                 found += BitOperations.PopCount(mask);
+                i = at + Vector256<byte>.Count;
             }
         }
         for (; i < line.Length; i++)
