@@ -272,13 +272,16 @@ public sealed class AllowList
 {
     private readonly HashSet<IocLookup> _values;
 
-    private readonly HashSet<(IocKind, int)> _lengths;
+    // The values again per kind, looked up from a span: a million-name list is checked name by name as it loads, and
+    // a string made for each check was most of what the load allocated.
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>>[] _byKind;
 
     /// <summary>An allow list of exactly these values (normalized).</summary>
     public AllowList(IEnumerable<IocLookup> values)
     {
         _values = [.. values];
-        _lengths = [.. _values.Select(v => (v.Kind, v.Value.Length))];
+        _byKind = [.. Enum.GetValues<IocKind>().Select(k => new HashSet<string>(_values.Where(v => v.Kind == k).Select(v => v.Value), StringComparer.Ordinal)
+            .GetAlternateLookup<ReadOnlySpan<char>>())];
     }
 
     /// <summary>
@@ -300,8 +303,7 @@ public sealed class AllowList
         }.Select(d => new IocLookup(IocKind.Domain, d))));
 
     /// <summary>Whether the canonical value is known to be benign, without making a string of it for the common miss.</summary>
-    internal bool Contains(IocKind kind, ReadOnlySpan<char> value) =>
-        _lengths.Contains((kind, value.Length)) && _values.Contains(new IocLookup(kind, value.ToString()));
+    internal bool Contains(IocKind kind, ReadOnlySpan<char> value) => _byKind[(int)kind].Contains(value);
 
     /// <summary>The default list plus the values of <paramref name="lines"/> (one per line, '#' comments), classified as plain-list values are.</summary>
     public static AllowList WithExtra(IEnumerable<string> lines) =>
