@@ -168,45 +168,7 @@ public static class IndicatorSource
             first = buffered.ReadByte();
         }
         while (first is ' ' or '\t' or '\r' or '\n' or 0xEF or 0xBB or 0xBF);
-        return (first, new ConcatStream(first < 0 ? [] : [(byte)first], buffered));
-    }
-
-    /// <summary>A byte already read, then the rest of the stream.</summary>
-    private sealed class ConcatStream(byte[] head, Stream tail) : Stream
-    {
-        private int _head;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            if (_head < head.Length && buffer.Length > 0)
-            {
-                buffer[0] = head[_head++];
-                return 1;
-            }
-            return tail.Read(buffer);
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        return (first, new Scanning.PrefixedStream(first < 0 ? [] : [(byte)first], buffered, ownsTail: false));
     }
 
     private static List<DetectionIndicator> Stix(string source, JsonElement root, List<IndicatorProblem> problems)

@@ -172,8 +172,17 @@ public sealed class Scanner(IndicatorSet indicators, TimeProvider time)
         bool rotated = false;
         summary.Files++;
         var buffered = new BufferedStream(raw, 1 << 16);
-        bool gzip = IsGzip(buffered);
-        using var counted = new CountingStream(gzip ? new GZipStream(buffered, CompressionMode.Decompress) : buffered);
+        // RFC 1952 §2.3.1: a gzip member starts ID1 = 31, ID2 = 139. Read, not sought, so that a pipe is recognized too.
+        byte[] magic = new byte[2];
+        int peeked = 0;
+        for (int n; peeked < magic.Length && (n = buffered.Read(magic.AsSpan(peeked))) > 0;)
+        {
+            peeked += n;
+        }
+        bool gzip = peeked == 2 && magic[0] == 0x1F && magic[1] == 0x8B;
+        var source = new PrefixedStream(magic[..peeked], buffered);
+        var trailers = gzip ? new GzipTrailers(source) : null;
+        using var counted = new CountingStream(trailers is not null ? new GZipStream(trailers, CompressionMode.Decompress) : source);
         bool follow = options.Follow && !gzip;
         var reader = new LineReader(counted, follow);
         var window = indicators.Engine.Count > 0 ? new EventWindow(indicators, name, onHit, summary) : null;
@@ -243,54 +252,24 @@ public sealed class Scanner(IndicatorSet indicators, TimeProvider time)
         {
             // Cancelling is how a followed scan ends.
         }
-        catch (Exception e) when (gzip && e is InvalidDataException or EndOfStreamException)
+        catch (Exception e) when (trailers is not null && e is InvalidDataException or EndOfStreamException)
         {
-            Report(summary, new ScanProblem(name, lineNumber, DetectionMessages.Truncated(raw.CanSeek ? raw.Position : counted.Count)));
+            Report(summary, new ScanProblem(name, lineNumber, DetectionMessages.Truncated(trailers.Count)));
+            trailers = null;
         }
         catch (IOException e)
         {
             Report(summary, new ScanProblem(name, lineNumber, DetectionMessages.Unreadable(e.Message)));
         }
         window?.Flush();
-        if (gzip && raw.CanSeek && !IntactGzip(raw, counted.Count))
+        if (trailers is not null && !trailers.Intact(counted.Count))
         {
-            Report(summary, new ScanProblem(name, lineNumber, DetectionMessages.Truncated(raw.Length)));
+            Report(summary, new ScanProblem(name, lineNumber, DetectionMessages.Truncated(trailers.Count)));
         }
         summary.Lines += lineNumber;
         summary.Bytes += counted.Count;
         options.Progress?.Invoke(name, counted.Count);
         return rotated;
-    }
-
-    /// <summary>
-    /// .NET's GZipStream reports a stream cut short as a normal end, so the trailer is checked: RFC 1952 §2.3.1 ends a
-    /// member with ISIZE, the uncompressed length modulo 2^32. A cut file ends in compressed data instead, which matches
-    /// the length read by chance once in four billion. (A file of several concatenated members is checked against its
-    /// last member only, so it reads as cut: rare for logs, and said in docs/detection.md.)
-    /// </summary>
-    private static bool IntactGzip(Stream raw, long decompressed)
-    {
-        if (raw.Length < 18)
-        {
-            return false;
-        }
-        Span<byte> isize = stackalloc byte[4];
-        raw.Seek(-4, SeekOrigin.End);
-        raw.ReadExactly(isize);
-        return System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(isize) == (uint)decompressed;
-    }
-
-    private static bool IsGzip(BufferedStream s)
-    {
-        // RFC 1952 §2.3.1: ID1 = 31, ID2 = 139. Peek without consuming: the buffered stream rewinds within its buffer.
-        if (!s.CanSeek)
-        {
-            return false;
-        }
-        long start = s.Position;
-        int a = s.ReadByte(), b = s.ReadByte();
-        s.Position = start;
-        return a == 0x1F && b == 0x8B;
     }
 
     private static void Report(ScanSummary summary, ScanProblem problem)

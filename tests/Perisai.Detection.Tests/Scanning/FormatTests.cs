@@ -201,6 +201,73 @@ public sealed class FormatTests
         Assert.True(summary.HitsByIndicator[Fixtures.EvilDomain] > 1000, "the truncated file's intact part was scanned");
     }
 
+    private static byte[] Gzip(string text)
+    {
+        using var ms = new MemoryStream();
+        using (var z = new GZipStream(ms, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            z.Write(Encoding.UTF8.GetBytes(text));
+        }
+        return ms.ToArray();
+    }
+
+    private static ScanSummary ScanStdin(byte[] input, List<(long, string)> hits) =>
+        new Scanner(Fixtures.Set(), new FakeTimeProvider(Fixtures.Now)).Scan(["-"], new ScanOptions(), h => hits.Add((h.Line, h.Indicator.Id)), new MemoryStream(input));
+
+    [Fact]
+    public void Gzip_OnStandardInput_IsRecognizedByItsMagicBytes()
+    {
+        var hits = new List<(long, string)>();
+        var summary = ScanStdin(Gzip(ZeekDns), hits);
+        Assert.Equal([(8L, Fixtures.TenSlash8), (8L, Fixtures.EvilDomain)], hits);
+        Assert.Equal(Encoding.UTF8.GetByteCount(ZeekDns), summary.Bytes);
+        Assert.Equal((11L, "4 columns where #fields names 10"), (summary.Problems.Single().Line, summary.Problems.Single().Message));
+    }
+
+    [Fact]
+    public void Gzip_TruncatedOnStandardInput_IsReportedWithTheOffset()
+    {
+        byte[] all = Gzip(string.Concat(Enumerable.Repeat(ZeekDns.Replace("1764417603.000000\tC4\t192.168.1.6\t53003", "", StringComparison.Ordinal), 200)));
+        var hits = new List<(long, string)>();
+        var summary = ScanStdin(all[..(all.Length - 3)], hits);
+        var problem = Assert.Single(summary.Problems);
+        Assert.Equal($"the gzip stream ends early, after {all.Length - 3:N0} compressed bytes", problem.Message);
+    }
+
+    [Fact]
+    public void Gzip_SeveralMembers_AreReadWholeAndNotReportedAsCut()
+    {
+        // Two members one after the other (RFC 1952 §2.2), as `cat a.gz b.gz` or bgzip write them.
+        string first = ZeekDns.Replace("1764417603.000000\tC4\t192.168.1.6\t53003", "", StringComparison.Ordinal);
+        string second = "1764417605.000000\tC5\t192.168.1.7\t53005\t10.9.9.9\t53\tudp\tb.evil.com\tA\t-\n";
+        Assert.DoesNotContain("C4", first, StringComparison.Ordinal);
+        byte[] both = [.. Gzip(first), .. Gzip(second)];
+        var hits = new List<(long, string)>();
+        var summary = ScanStdin(both, hits);
+        Assert.Empty(summary.Problems);
+        Assert.Equal([(8L, Fixtures.TenSlash8), (8L, Fixtures.EvilDomain), (11L, Fixtures.TenSlash8), (11L, Fixtures.EvilDomain)], hits);
+
+        // A pipe that gives a few bytes per read: the second member's header straddles reads, and is still found.
+        for (int chunk = 1; chunk <= 17; chunk += 4)
+        {
+            var trickled = new Scanner(Fixtures.Set(), new FakeTimeProvider(Fixtures.Now)).Scan(["-"], new ScanOptions(), _ => { }, new Trickle(both, chunk));
+            Assert.Empty(trickled.Problems);
+            Assert.Equal(2, trickled.HitsByIndicator[Fixtures.EvilDomain]);
+        }
+
+        // Cut inside the second member: reported.
+        var cut = ScanStdin(both[..(both.Length - 5)], []);
+        Assert.Equal($"the gzip stream ends early, after {both.Length - 5:N0} compressed bytes", Assert.Single(cut.Problems).Message);
+    }
+
+    /// <summary>A stream that gives at most a few bytes per read, as a pipe may.</summary>
+    private sealed class Trickle(byte[] bytes, int most) : MemoryStream(bytes)
+    {
+        public override int Read(Span<byte> buffer) => base.Read(buffer[..Math.Min(most, buffer.Length)]);
+
+        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(most, count));
+    }
+
     private static string CultureInfoInvariant(FormattableString s) => s.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
 
