@@ -3,37 +3,89 @@ using System.Text;
 using System.Text.Json;
 using Perisai.Detection.Indicators;
 using Perisai.Patterning.Matching;
+using Perisai.Patterning.Syntax;
 using Perisai.Stix;
 
 namespace Perisai.Detection.Scanning;
 
 /// <summary>
-/// Runs the indicators that are not plain lookups: each log line becomes one observation (an observed-data whose SCOs
-/// are the line's values, at the line's time), and every <see cref="Size"/> lines, and at the end of each file, the
-/// pattern engine evaluates those indicators over the window. A hit is reported on every line whose observation took
-/// part, once. Consecutive windows overlap by half (<see cref="Overlap"/>), so a sequence whose parts are at most that
-/// many events apart is always seen whole in some window.
+/// Runs the indicators that are not plain lookups. Each log line becomes one observation (an observed-data whose SCOs
+/// are the line's values, at the line's time). Every <see cref="Size"/> lines, and at the end of each file, the new
+/// observations are sorted per indicator: those that satisfy one of its observation expressions' comparisons join its
+/// history of the latest <see cref="History"/> such observations, the others can take part in none of its matches and
+/// are let go (STIX 2.1 §9.4: an observation expression is satisfied by the observations its comparison holds for;
+/// qualifiers and operators only combine those). The pattern engine then evaluates the indicator over its history. So
+/// the parts of a sequence can be any number of lines apart, as long as fewer than <see cref="History"/> observations
+/// that could take part come between; a hit is reported on every line that took part, once.
 /// </summary>
-internal sealed class EventWindow(IndicatorSet set, string file, Action<Hit> onHit, ScanSummary summary)
+internal sealed class EventWindow
 {
     /// <summary>
-    /// Lines per window: enough for FOLLOWEDBY and WITHIN over minutes of a busy log, few enough that each evaluation
-    /// stays a few milliseconds.
+    /// Lines read before the new ones are sorted and the indicators evaluated: few enough that the observations built
+    /// for them stay a few megabytes, enough that the engine runs seldom.
     /// </summary>
     public const int Size = 10_000;
 
-    /// <summary>Events a window keeps from the one before.</summary>
-    public const int Overlap = Size / 2;
+    /// <summary>
+    /// Observations an indicator keeps that could take part in its matches: a bound on the memory (a pattern with a
+    /// comparison that most lines satisfy keeps the latest ones) and on the engine's work per evaluation.
+    /// </summary>
+    public const int History = 10_000;
 
-    private readonly HashSet<(int Indicator, long Line)> _reported = [];
-
-    private readonly List<(long Line, DateTimeOffset Time, List<(IocKind Kind, string Value)> Values)> _events = [];
+    private readonly IndicatorSet _set;
+    private readonly string _file;
+    private readonly Action<Hit> _onHit;
+    private readonly ScanSummary _summary;
+    private readonly List<Event> _events = [];
     private List<(IocKind, string)>? _current;
+
+    // Per engine indicator: its observation expressions' comparisons alone (does an observation concern it at all?),
+    // its history, and the lines already reported that are still in it.
+    private readonly PatternMatcher[][] _leaves;
+    private readonly List<Event>[] _history;
+    private readonly HashSet<long>[] _reported;
+
+    public EventWindow(IndicatorSet set, string file, Action<Hit> onHit, ScanSummary summary)
+    {
+        _set = set;
+        _file = file;
+        _onHit = onHit;
+        _summary = summary;
+        _leaves = [.. set.Engine.Select(e => Leaves(e.Matcher.Pattern).ToArray())];
+        _history = [.. set.Engine.Select(_ => new List<Event>())];
+        _reported = [.. set.Engine.Select(_ => new HashSet<long>())];
+    }
+
+    private sealed record Event(long Line, DateTimeOffset Time, List<(IocKind Kind, string Value)> Values);
+
+    /// <summary>Each observation expression's comparison as a pattern of its own.</summary>
+    private static IEnumerable<PatternMatcher> Leaves(Pattern pattern)
+    {
+        var stack = new Stack<ObservationExpression>([pattern.Root]);
+        while (stack.TryPop(out var e))
+        {
+            switch (e)
+            {
+                case ObservationTest t:
+                    yield return PatternMatcher.Compile(new Pattern(t, pattern.Text));
+                    break;
+                case ObservationGroup g:
+                    foreach (var o in g.Operands)
+                    {
+                        stack.Push(o);
+                    }
+                    break;
+                case QualifiedObservation q:
+                    stack.Push(q.Inner);
+                    break;
+            }
+        }
+    }
 
     public void BeginLine(long line)
     {
         _current = [];
-        _events.Add((line, default, _current));
+        _events.Add(new Event(line, default, _current));
     }
 
     public void Value(IocKind kind, string value) => _current?.Add((kind, value));
@@ -53,34 +105,90 @@ internal sealed class EventWindow(IndicatorSet set, string file, Action<Hit> onH
         if (_events.Count >= Size)
         {
             Run();
-            // Slide: keep the newer half, and forget what was reported on lines that are gone.
-            _events.RemoveRange(0, _events.Count - Overlap);
-            long oldest = _events[0].Line;
-            _reported.RemoveWhere(r => r.Line < oldest);
         }
     }
 
-    /// <summary>Evaluates what is left (the end of a file, or a followed file gone quiet) and starts afresh.</summary>
+    /// <summary>Evaluates what is left (the end of a file) and starts afresh.</summary>
     public void Flush()
     {
         Run();
-        _events.Clear();
-        _reported.Clear();
+        foreach (var h in _history)
+        {
+            h.Clear();
+        }
+        foreach (var r in _reported)
+        {
+            r.Clear();
+        }
     }
 
-    /// <summary>Evaluates the window as it is and keeps it (a followed file gone quiet: more lines may come).</summary>
+    /// <summary>Evaluates the lines read so far (a followed file gone quiet: more lines may come).</summary>
     public void Evaluate() => Run();
 
     private void Run()
     {
-        if (_events.Count == 0 || set.Engine.Count == 0)
+        if (_events.Count == 0 || _set.Engine.Count == 0)
         {
+            _events.Clear();
             return;
         }
-        var json = new StringBuilder("[");
-        for (int i = 0; i < _events.Count; i++)
+        var fresh = Observations(_events);
+        using var freshDocument = fresh.Document;
+        for (int k = 0; k < _set.Engine.Count; k++)
         {
-            var (_, time, values) = _events[i];
+            var relevant = new SortedSet<int>();
+            foreach (var leaf in _leaves[k])
+            {
+                foreach (var o in leaf.Match(fresh.Set).Observations)
+                {
+                    relevant.Add(fresh.Index[o.Id!]);
+                }
+            }
+            if (relevant.Count == 0)
+            {
+                continue;
+            }
+            var history = _history[k];
+            history.AddRange(relevant.Select(i => _events[i]));
+            if (history.Count > History)
+            {
+                history.RemoveRange(0, history.Count - History);
+                long oldest = history[0].Line;
+                _reported[k].RemoveWhere(line => line < oldest);
+            }
+            Evaluate(k, history);
+        }
+        _events.Clear();
+    }
+
+    private void Evaluate(int k, List<Event> history)
+    {
+        var (indicatorIndex, matcher) = _set.Engine[k];
+        var observations = Observations(history);
+        using var document = observations.Document;
+        foreach (var o in matcher.Match(observations.Set).Observations)
+        {
+            var (line, time, values) = history[observations.Index[o.Id!]];
+            if (!_reported[k].Add(line))
+            {
+                continue; // reported by an earlier evaluation, whose history held this line too
+            }
+            var indicator = _set.Indicators[indicatorIndex];
+            _summary.HitsByIndicator[indicator.Id] = _summary.HitsByIndicator.GetValueOrDefault(indicator.Id) + 1;
+            _onHit(new Hit(_file, line, "pattern", values[0].Kind, values[0].Value, indicator.Pattern, indicator, time));
+        }
+    }
+
+    /// <summary>
+    /// The events as observed-data (STIX 2.1 §4.13), one per line, and each one's position by its id; the document they
+    /// are read from is to be disposed once they are matched (the set reads it lazily).
+    /// </summary>
+    private static (ObservationSet Set, Dictionary<string, int> Index, JsonDocument Document) Observations(List<Event> events)
+    {
+        var json = new StringBuilder("[");
+        for (int i = 0; i < events.Count; i++)
+        {
+            var (_, time, values) = events[i];
             string t = StixTimestamp.Format(time, 3);
             json.Append(i == 0 ? "" : ",").Append(CultureInfo.InvariantCulture,
                 $$"""{"type":"observed-data","id":"observed-data--{{i}}","first_observed":"{{t}}","last_observed":"{{t}}","number_observed":1,"objects":{""");
@@ -90,23 +198,8 @@ internal sealed class EventWindow(IndicatorSet set, string file, Action<Hit> onH
             }
             json.Append("}}");
         }
-        using var doc = JsonDocument.Parse(json.Append(']').ToString());
-        var observations = new ObservationSet(ObservationReader.Read(doc.RootElement, out _));
-        var index = observations.Observations.Select((o, i) => (o.Id, i)).ToDictionary(x => x.Id!, x => x.i, StringComparer.Ordinal);
-        foreach (var (indicatorIndex, matcher) in set.Engine)
-        {
-            var result = matcher.Match(observations);
-            foreach (var o in result.Observations)
-            {
-                var (line, time, values) = _events[index[o.Id!]];
-                if (!_reported.Add((indicatorIndex, line)))
-                {
-                    continue; // reported by the window before, which held this line too
-                }
-                var indicator = set.Indicators[indicatorIndex];
-                summary.HitsByIndicator[indicator.Id] = summary.HitsByIndicator.GetValueOrDefault(indicator.Id) + 1;
-                onHit(new Hit(file, line, "pattern", values[0].Kind, values[0].Value, indicator.Pattern, indicator, time));
-            }
-        }
+        var doc = JsonDocument.Parse(json.Append(']').ToString());
+        var set = new ObservationSet(ObservationReader.Read(doc.RootElement, out _));
+        return (set, set.Observations.Select((o, i) => (o.Id!, i)).ToDictionary(x => x.Item1, x => x.i, StringComparer.Ordinal), doc);
     }
 }

@@ -466,6 +466,35 @@ public sealed class EngineWindowBoundaryTests
         // Data lines start at line 3: event i is on line i + 3.
         Assert.Equal([EventWindow.Size - 5 + 3L, EventWindow.Size + 5 + 3L], hits.Order().ToArray());
     }
+
+    [Fact]
+    public void Engine_SequencePartsFarApart_AreSeenWhenNothingBetweenCouldTakePart()
+    {
+        // The two parts 60,000 lines apart, with nothing between that either comparison holds for: the history of the
+        // indicator holds only the two, whatever the distance. The reverse order (the address first) is no sequence.
+        const string Sequence = "indicator--00000000-0000-4000-8000-0000000000e4";
+        string bundle = "[{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"" + Sequence + "\",\"created\":\"2026-01-01T00:00:00.000Z\",\"modified\":\"2026-01-01T00:00:00.000Z\","
+            + "\"pattern\":\"[domain-name:value = 'stage1.example'] FOLLOWEDBY [ipv4-addr:value = '203.0.113.66']\",\"pattern_type\":\"stix\",\"valid_from\":\"2026-01-01T00:00:00Z\"}]";
+        var set = Perisai.Detection.Indicators.IndicatorSet.Build(Perisai.Detection.Indicators.IndicatorSource.Read("intel.json", bundle, []), Fixtures.Now);
+        var log = new StringBuilder("#separator \\x09\n#fields\tts\tid.orig_h\tid.resp_h\tquery\n");
+        const int Events = 130_000;
+        for (int i = 0; i < Events; i++)
+        {
+            // Event 100: the name; event 60,100: the address (a sequence). Event 70,000: the address again, then at
+            // 129,000 the name: the wrong order, and no address after it.
+            string query = i is 100 or 129_000 ? "stage1.example" : $"n{i}.example";
+            string resp = i is 60_100 or 70_000 ? "203.0.113.66" : "192.168.1.1";
+            log.Append(System.Globalization.CultureInfo.InvariantCulture, $"{1764417600 + i}.0\t192.168.1.5\t{resp}\t{query}\n");
+        }
+        string dir = Directory.CreateTempSubdirectory("perisai-scan-").FullName;
+        string path = Path.Combine(dir, "dns.log");
+        File.WriteAllText(path, log.ToString());
+        var hits = new List<long>();
+        new Scanner(set, new FakeTimeProvider(Fixtures.Now)).Scan([path], new ScanOptions(), h => hits.Add(h.Line));
+        Directory.Delete(dir, recursive: true);
+        // Data lines start at line 3. The name at 100 also precedes the address at 70,000: a binding of its own.
+        Assert.Equal([100 + 3L, 60_100 + 3L, 70_000 + 3L], hits.Order().ToArray());
+    }
 }
 
 /// <summary><c>--follow</c> across log rotation: a file renamed away and replaced is read again from its start.</summary>
