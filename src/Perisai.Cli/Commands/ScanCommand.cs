@@ -130,13 +130,16 @@ internal static class ScanCommand
                 foreach (var (id, title) in collections)
                 {
                     // One indicator shared in several collections is one indicator: scanned once, reported to the first.
-                    foreach (var indicator in IndicatorSource.Read(title, await node.IndicatorsAsync(id, ct).ConfigureAwait(false), problems))
+                    await node.IndicatorsAsync(id, page =>
                     {
-                        if (collectionOf.TryAdd(indicator.Id, id))
+                        foreach (var indicator in IndicatorSource.Read(title, page, problems))
                         {
-                            builder.Add(indicator);
+                            if (collectionOf.TryAdd(indicator.Id, id))
+                            {
+                                builder.Add(indicator);
+                            }
                         }
-                    }
+                    }, ct).ConfigureAwait(false);
                 }
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or UriFormatException)

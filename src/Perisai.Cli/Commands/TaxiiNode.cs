@@ -98,29 +98,23 @@ internal sealed class TaxiiNode : IDisposable
         return list;
     }
 
-    /// <summary>Every indicator of a collection (latest versions), as one JSON array, following <c>next</c> (§3.4).</summary>
-    public async Task<string> IndicatorsAsync(string collection, CancellationToken ct)
+    /// <summary>
+    /// Every indicator of a collection (latest versions), page by page following <c>next</c> (§3.4): each envelope is handed
+    /// to <paramref name="page"/> as parsed, and read once.
+    /// </summary>
+    public async Task IndicatorsAsync(string collection, Action<JsonElement> page, CancellationToken ct)
     {
-        var sb = new StringBuilder("[");
-        bool first = true;
+        ArgumentNullException.ThrowIfNull(page);
         string? next = null;
         do
         {
             string query = "objects/?match[type]=indicator&limit=10000" + (next is null ? "" : "&next=" + Uri.EscapeDataString(next));
             using var doc = JsonDocument.Parse(await GetAsync(new Uri(_root, $"collections/{Uri.EscapeDataString(collection)}/{query}"), ct).ConfigureAwait(false));
-            if (doc.RootElement.TryGetProperty("objects", out var objects))
-            {
-                foreach (var o in objects.EnumerateArray())
-                {
-                    sb.Append(first ? "" : ",").Append(o.GetRawText());
-                    first = false;
-                }
-            }
+            page(doc.RootElement);
             next = doc.RootElement.TryGetProperty("more", out var more) && more.ValueKind == JsonValueKind.True
                 && doc.RootElement.TryGetProperty("next", out var n) ? n.GetString() : null;
         }
         while (next is not null);
-        return sb.Append(']').ToString();
     }
 
     /// <summary>Posts objects (each one's JSON) to a collection (§5.4) and returns the status resource's id.</summary>

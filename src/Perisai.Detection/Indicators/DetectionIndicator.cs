@@ -30,6 +30,12 @@ public sealed record DetectionIndicator(
     IReadOnlyList<IocLookup> Lookups)
 {
     /// <summary>
+    /// The pattern already parsed, when it needs the pattern engine and its reader parsed it (so that it is compiled
+    /// without being parsed a second time); null otherwise.
+    /// </summary>
+    public Perisai.Patterning.Syntax.Pattern? Parsed { get; init; }
+
+    /// <summary>
     /// Whether the indicator may alert at <paramref name="now"/>: not revoked, <c>valid_from</c> reached and
     /// <c>valid_until</c> not (§4.7: "the time at which this Indicator should no longer be considered a valid
     /// indicator").

@@ -28,13 +28,13 @@ public sealed class IndicatorSet
     private readonly bool[] _kinds = new bool[Enum.GetValues<IocKind>().Length];
 
     private IndicatorSet(DetectionIndicator[] indicators, DomainTable domains, ValueTable<(IocKind, string)> exact,
-        Dictionary<(bool V6, int Prefix), ValueTable<UInt128>> networks, IndicatorSetStats stats)
+        Dictionary<int, ValueTable<uint>> v4, Dictionary<int, ValueTable<UInt128>> v6, IndicatorSetStats stats)
     {
         _indicators = indicators;
         _domains = domains;
         _exact = exact;
-        _v4 = [.. networks.Where(kv => !kv.Key.V6).OrderByDescending(kv => kv.Key.Prefix).Select(kv => (kv.Key.Prefix, kv.Value.Convert(k => (uint)k)))];
-        _v6 = [.. networks.Where(kv => kv.Key.V6).OrderByDescending(kv => kv.Key.Prefix).Select(kv => (kv.Key.Prefix, kv.Value))];
+        _v4 = [.. v4.OrderByDescending(kv => kv.Key).Select(kv => (kv.Key, kv.Value))];
+        _v6 = [.. v6.OrderByDescending(kv => kv.Key).Select(kv => (kv.Key, kv.Value))];
         _kinds[(int)IocKind.Domain] = domains.Count > 0;
         _kinds[(int)IocKind.Address] = _v4.Length > 0 || _v6.Length > 0;
         foreach (var (kind, _) in exact.Map.Keys)
@@ -76,8 +76,9 @@ public sealed class IndicatorSet
     }
 
     internal static IndicatorSet Create(DetectionIndicator[] indicators, DomainTable domains, ValueTable<(IocKind, string)> exact,
-        Dictionary<(bool V6, int Prefix), ValueTable<UInt128>> networks, IndicatorSetStats stats, List<(int, Perisai.Patterning.Matching.PatternMatcher)> engine) =>
-        new(indicators, domains, exact, networks, stats) { Engine = engine };
+        Dictionary<int, ValueTable<uint>> v4, Dictionary<int, ValueTable<UInt128>> v6, IndicatorSetStats stats,
+        List<(int, Perisai.Patterning.Matching.PatternMatcher)> engine) =>
+        new(indicators, domains, exact, v4, v6, stats) { Engine = engine };
 
     /// <summary>
     /// The indicators a log value hits, each with the listed value it hit (a domain's parent, the block of an address).
@@ -235,26 +236,6 @@ public sealed class IndicatorSet
             {
                 hits.Add(new IndicatorHit(i, listed));
             }
-        }
-
-        public ValueTable<TOther> Convert<TOther>(Func<TKey, TOther> key) where TOther : notnull
-        {
-            var other = new ValueTable<TOther>(null);
-            foreach (var (k, slot) in Map)
-            {
-                if (slot >= 0)
-                {
-                    other.Add(key(k), slot);
-                }
-                else
-                {
-                    foreach (int i in _shared[-slot - 1])
-                    {
-                        other.Add(key(k), i);
-                    }
-                }
-            }
-            return other;
         }
     }
 }

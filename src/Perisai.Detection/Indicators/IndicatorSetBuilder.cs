@@ -14,7 +14,8 @@ public sealed class IndicatorSetBuilder(DateTimeOffset now, AllowList? allow = n
     private readonly List<DetectionIndicator> _all = [];
     private readonly DomainTable _domains = new();
     private readonly IndicatorSet.ValueTable<(IocKind, string)> _exact = new(null);
-    private readonly Dictionary<(bool V6, int Prefix), IndicatorSet.ValueTable<UInt128>> _networks = [];
+    private readonly Dictionary<int, IndicatorSet.ValueTable<uint>> _v4 = [];
+    private readonly Dictionary<int, IndicatorSet.ValueTable<UInt128>> _v6 = [];
     private readonly List<(int, PatternMatcher)> _engine = [];
     private int _active, _inactive, _engineCount, _suppressed;
 
@@ -33,7 +34,11 @@ public sealed class IndicatorSetBuilder(DateTimeOffset now, AllowList? allow = n
         if (indicator.Lookups.Count == 0)
         {
             _engineCount++;
-            if (PatternMatcher.TryCompile(indicator.Pattern, out var matcher, out _))
+            if (indicator.Parsed is { } parsed)
+            {
+                _engine.Add((i, PatternMatcher.Compile(parsed)));
+            }
+            else if (PatternMatcher.TryCompile(indicator.Pattern, out var matcher, out _))
             {
                 _engine.Add((i, matcher!));
             }
@@ -72,11 +77,15 @@ public sealed class IndicatorSetBuilder(DateTimeOffset now, AllowList? allow = n
                 break;
             case IocKind.Address:
                 var network = IpSet.FromKey(value.ToString());
-                if (!_networks.TryGetValue((network.IsV6, network.Prefix), out var table))
+                // IPv4 blocks keyed by 32 bits, not 128: a list of a million addresses in a quarter of the room.
+                if (network.IsV6)
                 {
-                    _networks[(network.IsV6, network.Prefix)] = table = new IndicatorSet.ValueTable<UInt128>(null);
+                    Table(_v6, network.Prefix).Add(network.Start, index);
                 }
-                table.Add(network.Start, index);
+                else
+                {
+                    Table(_v4, network.Prefix).Add((uint)network.Start, index);
+                }
                 break;
             default:
                 _exact.Add((kind, value.ToString()), index);
@@ -84,11 +93,20 @@ public sealed class IndicatorSetBuilder(DateTimeOffset now, AllowList? allow = n
         }
     }
 
+    private static IndicatorSet.ValueTable<TKey> Table<TKey>(Dictionary<int, IndicatorSet.ValueTable<TKey>> tables, int prefix) where TKey : notnull
+    {
+        if (!tables.TryGetValue(prefix, out var table))
+        {
+            tables[prefix] = table = new IndicatorSet.ValueTable<TKey>(null);
+        }
+        return table;
+    }
+
     /// <summary>The set, compiled.</summary>
     public IndicatorSet Build()
     {
         _domains.Seal();
-        var stats = new IndicatorSetStats(_all.Count, _active, _inactive, _engineCount, _domains.Count + _exact.Map.Count + _networks.Values.Sum(t => t.Map.Count), _suppressed);
-        return IndicatorSet.Create([.. _all], _domains, _exact, _networks, stats, _engine);
+        var stats = new IndicatorSetStats(_all.Count, _active, _inactive, _engineCount, _domains.Count + _exact.Map.Count + _v4.Values.Sum(t => t.Map.Count) + _v6.Values.Sum(t => t.Map.Count), _suppressed);
+        return IndicatorSet.Create([.. _all], _domains, _exact, _v4, _v6, stats, _engine);
     }
 }

@@ -27,6 +27,15 @@ public static class IndicatorSource
     public static List<DetectionIndicator> Read(string source, string content, List<IndicatorProblem> problems) =>
         Read(source, new MemoryStream(System.Text.Encoding.UTF8.GetBytes(content)), problems);
 
+    /// <summary>Reads a JSON source already parsed: a MISP event, or STIX (a bundle, a TAXII envelope, a list or one indicator).</summary>
+    public static List<DetectionIndicator> Read(string source, JsonElement root, List<IndicatorProblem> problems)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        return root.ValueKind == JsonValueKind.Object && root.TryGetProperty("Event", out var ev)
+            ? Misp(source, ev, problems)
+            : Stix(source, root, problems);
+    }
+
     /// <summary>
     /// Reads a source from <paramref name="stream"/> without holding it as text: JSON (STIX or MISP) when its first
     /// character is '{' or '[', parsed from the bytes; otherwise a plain list, read line by line.
@@ -50,9 +59,7 @@ public static class IndicatorSource
             }
             using (doc)
             {
-                return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("Event", out var ev)
-                    ? Misp(source, ev, problems)
-                    : Stix(source, doc.RootElement, problems);
+                return Read(source, doc.RootElement, problems);
             }
         }
         return PlainList(source, new StreamReader(all, System.Text.Encoding.UTF8), problems);
@@ -206,8 +213,11 @@ public static class IndicatorSource
             // valid_from is required (§4.7) and checked by validation; a scanner reading a file takes what it finds.
             var from = StixTimestamp.TryParse(Str(o, "valid_from"), out var f) ? f : null;
             var until = StixTimestamp.TryParse(Str(o, "valid_until"), out var u) ? u : null;
-            list.Add(new DetectionIndicator(id, Str(o, "name"), pattern, from, until,
-                Bool(o, "revoked"), Bool(o, "x_perisai_force"), PatternReducer.Reduce(parsed!) ?? []));
+            var lookups = PatternReducer.Reduce(parsed!);
+            list.Add(new DetectionIndicator(id, Str(o, "name"), pattern, from, until, Bool(o, "revoked"), Bool(o, "x_perisai_force"), lookups ?? [])
+            {
+                Parsed = lookups is null ? parsed : null,
+            });
         }
         return list;
     }

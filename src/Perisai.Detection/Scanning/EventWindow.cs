@@ -157,6 +157,13 @@ internal sealed class EventWindow
                 _reported[k].RemoveWhere(line => line < oldest);
             }
             Evaluate(k, history);
+            if (_set.Engine[k].Matcher.IsSingleObservation)
+            {
+                // Each observation matches or not on its own (LIKE, MATCHES, AND of one object's properties): nothing
+                // to keep for later lines.
+                history.Clear();
+                _reported[k].Clear();
+            }
         }
         _events.Clear();
     }
