@@ -108,8 +108,9 @@ internal sealed class DomainTable
 
     // The hash of a suffix extends the hash of the suffix one label shorter, so a name's parents hash on the way right
     // to left, a word of eight bytes at a time: a multiply per byte (FNV) was a chain of dependent multiplications
-    // that cost more than the lookups.
-    internal const ulong Seed = 0x243F6A8885A308D3;
+    // that cost more than the lookups. Seeded per process: the names come from other organizations, and a list made to
+    // collide in a known hash would make every lookup walk a long run of the table.
+    internal static readonly ulong Seed = BitConverter.ToUInt64(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ulong Extend(ulong h, ReadOnlySpan<byte> buffer, int start, int end)
