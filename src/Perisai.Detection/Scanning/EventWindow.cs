@@ -16,7 +16,8 @@ namespace Perisai.Detection.Scanning;
 /// are let go (STIX 2.1 §9.4: an observation expression is satisfied by the observations its comparison holds for;
 /// qualifiers and operators only combine those). The pattern engine then evaluates the indicator over its history. So
 /// the parts of a sequence can be any number of lines apart, as long as fewer than <see cref="History"/> observations
-/// that could take part come between; a hit is reported on every line that took part, once.
+/// that could take part come between, in the same file or across the files of one scan; a hit is reported on every line
+/// that took part, once.
 /// </summary>
 internal sealed class EventWindow
 {
@@ -33,7 +34,6 @@ internal sealed class EventWindow
     public const int History = 10_000;
 
     private readonly IndicatorSet _set;
-    private readonly string _file;
     private readonly Action<Hit> _onHit;
     private readonly ScanSummary _summary;
     private readonly List<Event> _events = [];
@@ -43,20 +43,22 @@ internal sealed class EventWindow
     // its history, and the lines already reported that are still in it.
     private readonly PatternMatcher[][] _leaves;
     private readonly List<Event>[] _history;
-    private readonly HashSet<long>[] _reported;
+    private readonly HashSet<(string File, long Line)>[] _reported;
 
-    public EventWindow(IndicatorSet set, string file, Action<Hit> onHit, ScanSummary summary)
+    public EventWindow(IndicatorSet set, Action<Hit> onHit, ScanSummary summary)
     {
         _set = set;
-        _file = file;
         _onHit = onHit;
         _summary = summary;
         _leaves = [.. set.Engine.Select(e => Leaves(e.Matcher.Pattern).ToArray())];
         _history = [.. set.Engine.Select(_ => new List<Event>())];
-        _reported = [.. set.Engine.Select(_ => new HashSet<long>())];
+        _reported = [.. set.Engine.Select(_ => new HashSet<(string, long)>())];
     }
 
-    private sealed record Event(long Line, DateTimeOffset Time, List<(IocKind Kind, string Value)> Values);
+    /// <summary>The file whose lines follow.</summary>
+    public string File { get; set; } = "-";
+
+    private sealed record Event(string File, long Line, DateTimeOffset Time, List<(IocKind Kind, string Value)> Values);
 
     /// <summary>Each observation expression's comparison as a pattern of its own.</summary>
     private static IEnumerable<PatternMatcher> Leaves(Pattern pattern)
@@ -85,7 +87,7 @@ internal sealed class EventWindow
     public void BeginLine(long line)
     {
         _current = [];
-        _events.Add(new Event(line, default, _current));
+        _events.Add(new Event(File, line, default, _current));
     }
 
     public void Value(IocKind kind, string value) => _current?.Add((kind, value));
@@ -108,21 +110,7 @@ internal sealed class EventWindow
         }
     }
 
-    /// <summary>Evaluates what is left (the end of a file) and starts afresh.</summary>
-    public void Flush()
-    {
-        Run();
-        foreach (var h in _history)
-        {
-            h.Clear();
-        }
-        foreach (var r in _reported)
-        {
-            r.Clear();
-        }
-    }
-
-    /// <summary>Evaluates the lines read so far (a followed file gone quiet: more lines may come).</summary>
+    /// <summary>Evaluates the lines read so far (the end of a file, or a followed file gone quiet: more lines may come).</summary>
     public void Evaluate() => Run();
 
     private void Run()
@@ -153,8 +141,8 @@ internal sealed class EventWindow
             if (history.Count > History)
             {
                 history.RemoveRange(0, history.Count - History);
-                long oldest = history[0].Line;
-                _reported[k].RemoveWhere(line => line < oldest);
+                var kept = history.Select(e => (e.File, e.Line)).ToHashSet();
+                _reported[k].IntersectWith(kept);
             }
             Evaluate(k, history);
             if (_set.Engine[k].Matcher.IsSingleObservation)
@@ -175,14 +163,14 @@ internal sealed class EventWindow
         using var document = observations.Document;
         foreach (var o in matcher.Match(observations.Set).Observations)
         {
-            var (line, time, values) = history[observations.Index[o.Id!]];
-            if (!_reported[k].Add(line))
+            var (file, line, time, values) = history[observations.Index[o.Id!]];
+            if (!_reported[k].Add((file, line)))
             {
                 continue; // reported by an earlier evaluation, whose history held this line too
             }
             var indicator = _set.Indicators[indicatorIndex];
             _summary.HitsByIndicator[indicator.Id] = _summary.HitsByIndicator.GetValueOrDefault(indicator.Id) + 1;
-            _onHit(new Hit(_file, line, "pattern", values[0].Kind, values[0].Value, indicator.Pattern, indicator, time));
+            _onHit(new Hit(file, line, "pattern", values[0].Kind, values[0].Value, indicator.Pattern, indicator, time));
         }
     }
 
@@ -195,7 +183,7 @@ internal sealed class EventWindow
         var json = new StringBuilder("[");
         for (int i = 0; i < events.Count; i++)
         {
-            var (_, time, values) = events[i];
+            var (_, _, time, values) = events[i];
             string t = StixTimestamp.Format(time, 3);
             json.Append(i == 0 ? "" : ",").Append(CultureInfo.InvariantCulture,
                 $$"""{"type":"observed-data","id":"observed-data--{{i}}","first_observed":"{{t}}","last_observed":"{{t}}","number_observed":1,"objects":{""");

@@ -102,30 +102,33 @@ public sealed class Scanner(IndicatorSet indicators, TimeProvider time)
         ArgumentNullException.ThrowIfNull(onHit);
         var summary = new ScanSummary();
         var clock = Stopwatch.StartNew();
+        // One window for the whole scan: an engine indicator's history runs across files (a log and the one rotated
+        // before it), its observations being ordered by their times, not by the files' order.
+        var window = indicators.Engine.Count > 0 ? new EventWindow(indicators, onHit, summary) : null;
         foreach (string path in paths)
         {
             ct.ThrowIfCancellationRequested();
             if (path == "-")
             {
-                ScanStream("-", stdin ?? Console.OpenStandardInput(), options, onHit, summary, ct);
+                ScanStream("-", stdin ?? Console.OpenStandardInput(), options, onHit, summary, window, ct);
             }
             else if (Directory.Exists(path))
             {
                 foreach (string file in Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
                 {
-                    ScanFile(file, options, onHit, summary, ct);
+                    ScanFile(file, options, onHit, summary, window, ct);
                 }
             }
             else
             {
-                ScanFile(path, options, onHit, summary, ct);
+                ScanFile(path, options, onHit, summary, window, ct);
             }
         }
         summary.Elapsed = clock.Elapsed;
         return summary;
     }
 
-    private void ScanFile(string path, ScanOptions options, Action<Hit> onHit, ScanSummary summary, CancellationToken ct)
+    private void ScanFile(string path, ScanOptions options, Action<Hit> onHit, ScanSummary summary, EventWindow? window, CancellationToken ct)
     {
         // A followed file that was rotated (truncated, or replaced by a new one) is read again from its start.
         bool rotated;
@@ -143,7 +146,7 @@ public sealed class Scanner(IndicatorSet indicators, TimeProvider time)
             }
             using (file)
             {
-                rotated = ScanStream(path, file, options, onHit, summary, ct);
+                rotated = ScanStream(path, file, options, onHit, summary, window, ct);
             }
         }
         while (rotated && !ct.IsCancellationRequested);
@@ -167,7 +170,7 @@ public sealed class Scanner(IndicatorSet indicators, TimeProvider time)
 
     /// <summary>Scans one stream; true when it was a followed file that was rotated, to be opened again.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool ScanStream(string name, Stream raw, ScanOptions options, Action<Hit> onHit, ScanSummary summary, CancellationToken ct)
+    private bool ScanStream(string name, Stream raw, ScanOptions options, Action<Hit> onHit, ScanSummary summary, EventWindow? window, CancellationToken ct)
     {
         bool rotated = false;
         summary.Files++;
@@ -185,7 +188,10 @@ public sealed class Scanner(IndicatorSet indicators, TimeProvider time)
         using var counted = new CountingStream(trailers is not null ? new GZipStream(trailers, CompressionMode.Decompress) : source);
         bool follow = options.Follow && !gzip;
         var reader = new LineReader(counted, follow);
-        var window = indicators.Engine.Count > 0 ? new EventWindow(indicators, name, onHit, summary) : null;
+        if (window is not null)
+        {
+            window.File = name;
+        }
         var sink = new Sink(indicators, name, onHit, summary, time) { Window = window };
         LogParser? parser = options.Format == LogFormat.Auto ? null : LogParser.Create(options.Format, options.Fields);
         long lineNumber = 0;
@@ -261,7 +267,7 @@ public sealed class Scanner(IndicatorSet indicators, TimeProvider time)
         {
             Report(summary, new ScanProblem(name, lineNumber, DetectionMessages.Unreadable(e.Message)));
         }
-        window?.Flush();
+        window?.Evaluate();
         if (trailers is not null && !trailers.Intact(counted.Count))
         {
             Report(summary, new ScanProblem(name, lineNumber, DetectionMessages.Truncated(trailers.Count)));

@@ -468,6 +468,24 @@ public sealed class EngineWindowBoundaryTests
     }
 
     [Fact]
+    public void Engine_SequenceAcrossTwoFiles_IsSeenInBoth()
+    {
+        // A log and the one rotated before it, scanned as a directory: the first part in one, the second in the other.
+        const string Sequence = "indicator--00000000-0000-4000-8000-0000000000e5";
+        string bundle = "[{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"" + Sequence + "\",\"created\":\"2026-01-01T00:00:00.000Z\",\"modified\":\"2026-01-01T00:00:00.000Z\","
+            + "\"pattern\":\"([domain-name:value = 'stage1.example'] FOLLOWEDBY [ipv4-addr:value = '203.0.113.66']) WITHIN 300 SECONDS\",\"pattern_type\":\"stix\",\"valid_from\":\"2026-01-01T00:00:00Z\"}]";
+        var set = Perisai.Detection.Indicators.IndicatorSet.Build(Perisai.Detection.Indicators.IndicatorSource.Read("intel.json", bundle, []), Fixtures.Now);
+        const string Header = "#separator \\x09\n#fields\tts\tid.orig_h\tid.resp_h\tquery\n";
+        string dir = Directory.CreateTempSubdirectory("perisai-scan-").FullName;
+        File.WriteAllText(Path.Combine(dir, "dns.log"), Header + "1764417660.0\t192.168.1.5\t203.0.113.66\tcdn.example\n");
+        File.WriteAllText(Path.Combine(dir, "dns.log.1"), Header + "1764417600.0\t192.168.1.5\t192.168.1.1\tstage1.example\n");
+        var hits = new List<(string, long)>();
+        new Scanner(set, new FakeTimeProvider(Fixtures.Now)).Scan([dir], new ScanOptions(), h => hits.Add((Path.GetFileName(h.File), h.Line)));
+        Directory.Delete(dir, recursive: true);
+        Assert.Equal([("dns.log", 3L), ("dns.log.1", 3L)], hits.Order().ToArray());
+    }
+
+    [Fact]
     public void Engine_SequencePartsFarApart_AreSeenWhenNothingBetweenCouldTakePart()
     {
         // The two parts 60,000 lines apart, with nothing between that either comparison holds for: the history of the
