@@ -146,30 +146,6 @@ public sealed class IndicatorSet
         }
     }
 
-    /// <summary>
-    /// Whether a name from a log, as ASCII bytes in any case, or one of its parents is listed: the question of a
-    /// line-rate prefilter, answered without decoding or allocating. A name that is not ASCII answers true, so that
-    /// the caller takes the exact path, which knows internationalized names.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public bool MayMatchDomain(ReadOnlySpan<byte> name)
-    {
-        if (!_kinds[(int)IocKind.Domain] || name.IsEmpty || name.Length > DomainTable.MaxName + 1)
-        {
-            return false;
-        }
-        Span<byte> buffer = stackalloc byte[DomainTable.MaxName + 1 + DomainTable.Padding];
-        if (!DomainTable.TryLower(name, buffer, out int n))
-        {
-            return true;
-        }
-        if (buffer[n - 1] == '.')
-        {
-            n--;
-        }
-        return _domains.Match(buffer, n, null);
-    }
-
     private void MatchAddress(ReadOnlySpan<char> value, List<IndicatorHit> hits)
     {
         if (!IpSet.TryParse(value, out var set))

@@ -44,12 +44,6 @@ public interface IFieldSink
     /// <summary>Whether some indicator would match <paramref name="value"/> as a <paramref name="kind"/> (a prefilter: no hit is recorded).</summary>
     bool Probe(IocKind kind, ReadOnlySpan<char> value);
 
-    /// <summary>
-    /// Whether some indicator would match the name <paramref name="name"/> (bytes, in any case) or one of its parents;
-    /// true also when it cannot tell from the bytes (a name that is not ASCII), so the caller takes the exact path.
-    /// </summary>
-    bool ProbeDomain(ReadOnlySpan<byte> name);
-
     /// <summary>Sets <paramref name="hit"/> at the tag of each name of <paramref name="probes"/> that some indicator would match.</summary>
     void ProbeDomains(DomainProbes probes, Span<bool> hit);
 }
@@ -83,6 +77,88 @@ public abstract class LogParser
     /// </summary>
     public virtual void Prefilter(ReadOnlySpan<byte> buffer, ReadOnlySpan<Range> lines, IFieldSink sink, Span<bool> parse) =>
         parse[..lines.Length].Fill(true);
+
+    /// <summary>
+    /// Whether the value at <paramref name="offset"/> in <paramref name="buffer"/> could hit as a
+    /// <paramref name="kind"/>: <see cref="LogFormats.Emit"/>'s reading of it as a yes-or-no question, from the bytes. A
+    /// plain name (the common case) goes into <paramref name="batch"/> under <paramref name="tag"/>, to be looked up with
+    /// the others, and answers false for now; true means the line is to be parsed.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    protected static bool MayHit(IFieldSink sink, IocKind kind, ReadOnlySpan<byte> buffer, int offset, int length, DomainProbes batch, int tag)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        ArgumentNullException.ThrowIfNull(batch);
+        var value = buffer.Slice(offset, length);
+        if (value.IsEmpty)
+        {
+            return false;
+        }
+        switch (kind)
+        {
+            case IocKind.Domain:
+                // An address in a name's column starts with a digit (IPv4), or has a colon (IPv6, or a port) or a bracket.
+                if (value[0] != '[' && !char.IsAsciiDigit((char)value[0]) && Scanning.ByteSearch.IndexOf(value, (byte)':') < 0)
+                {
+                    return sink.Wants(IocKind.Domain) && !batch.Add(buffer, offset, length, tag);
+                }
+                return MayHit(sink, kind, value);
+            case IocKind.Url:
+                if (sink.Wants(IocKind.Url) && MayHit(sink, kind, value))
+                {
+                    return true;
+                }
+                // Emit looks the URL's host up as a name too.
+                int scheme = value.IndexOf("://"u8);
+                if (scheme < 0)
+                {
+                    return false;
+                }
+                int start = scheme + 3, end = value[start..].IndexOfAny("/?#"u8);
+                var authority = end < 0 ? value[start..] : value.Slice(start, end);
+                int at = authority.LastIndexOf((byte)'@') + 1;
+                return MayHit(sink, IocKind.Domain, buffer, offset + start + at, authority.Length - at, batch, tag);
+            case IocKind.Email:
+                int lt = value.IndexOf((byte)'<'), gt = value.LastIndexOf((byte)'>');
+                return MayHit(sink, kind, lt >= 0 && gt > lt ? value[(lt + 1)..gt] : value);
+            default:
+                return MayHit(sink, kind, value);
+        }
+    }
+
+    /// <summary>Whether a field of <paramref name="kind"/> can hold anything an indicator looks for (a URL holds a name, a name's field an address at times).</summary>
+    protected static bool Concerns(IFieldSink sink, IocKind kind)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        return sink.Wants(kind)
+            || (kind is IocKind.Domain or IocKind.Url && (sink.Wants(IocKind.Domain) || sink.Wants(IocKind.Address)));
+    }
+
+    /// <summary>A value asked about at once, widened to characters; true (parse the line) when it is not plain ASCII.</summary>
+    private static bool MayHit(IFieldSink sink, IocKind kind, ReadOnlySpan<byte> value)
+    {
+        Span<char> chars = stackalloc char[512];
+        if (value.Length > chars.Length || !System.Text.Ascii.IsValid(value))
+        {
+            return true;
+        }
+        var text = chars[..value.Length];
+        System.Text.Ascii.ToUtf16(value, text, out _);
+        if (kind != IocKind.Domain)
+        {
+            return sink.Probe(kind, text);
+        }
+        if (sink.Probe(IocKind.Domain, text))
+        {
+            return true;
+        }
+        int colon = text.LastIndexOf(':');
+        if (sink.Probe(IocKind.Address, text.Trim("[]")))
+        {
+            return true;
+        }
+        return colon > 0 && (sink.Probe(IocKind.Domain, text[..colon]) || sink.Probe(IocKind.Address, text[..colon].Trim("[]")));
+    }
 
     /// <summary>A parser for <paramref name="format"/>, with field names mapped by <paramref name="fields"/> on top of the built-in names.</summary>
     public static LogParser Create(LogFormat format, IReadOnlyDictionary<string, IocKind>? fields = null) => format switch
@@ -133,26 +209,33 @@ public static class LogFormats
     /// <summary>The cells of one CSV line (RFC 4180: quoted cells, doubled quotes); null when a quote is not closed.</summary>
     public static List<string>? SplitCsv(string line) => CsvParser.Split(line);
 
-    /// <summary>Kind of a field known by name in Zeek, Suricata and common CSV exports; null for the others.</summary>
-    public static IocKind? FieldKind(string name, IReadOnlyDictionary<string, IocKind>? extra = null)
+    /// <summary>Fields known by name in Zeek, Suricata and common CSV exports, and the kind of value each holds.</summary>
+    internal static readonly IReadOnlyDictionary<string, IocKind> KnownFields = new Dictionary<string, IocKind>(StringComparer.Ordinal)
     {
-        if (extra is not null && extra.TryGetValue(name, out var k))
-        {
-            return k;
-        }
-        return name switch
-        {
-            "id.orig_h" or "id.resp_h" or "src_ip" or "dest_ip" or "tx_hosts" or "rx_hosts" or "src" or "dst" or "client_ip" or "server_ip" or "ip" or "src_addr" or "dst_addr" => IocKind.Address,
-            "query" or "server_name" or "sni" or "dns.rrname" or "dns.query.rrname" or "dns.queries.rrname" or "http.hostname" or "tls.sni" or "domain" or "hostname" or "host" or "qname" => IocKind.Domain,
-            "url" or "http.url_full" => IocKind.Url,
-            "md5" or "sha1" or "sha256" or "sha512" or "fileinfo.md5" or "fileinfo.sha1" or "fileinfo.sha256" or "hash" => IocKind.FileHash,
-            "ja3" or "ja3s" or "tls.ja3.hash" or "tls.ja3s.hash" => IocKind.Ja3,
-            "fingerprint" or "cert_chain_fps" or "tls.fingerprint" => IocKind.CertificateFingerprint,
-            "user_agent" or "http.http_user_agent" or "useragent" => IocKind.UserAgent,
-            "mailfrom" or "rcptto" or "from" or "to" or "smtp.mail_from" or "smtp.rcpt_to" or "email" => IocKind.Email,
-            _ => null,
-        };
-    }
+        ["id.orig_h"] = IocKind.Address, ["id.resp_h"] = IocKind.Address, ["src_ip"] = IocKind.Address, ["dest_ip"] = IocKind.Address,
+        ["tx_hosts"] = IocKind.Address, ["rx_hosts"] = IocKind.Address, ["src"] = IocKind.Address, ["dst"] = IocKind.Address,
+        ["client_ip"] = IocKind.Address, ["server_ip"] = IocKind.Address, ["ip"] = IocKind.Address, ["src_addr"] = IocKind.Address,
+        ["dst_addr"] = IocKind.Address,
+        ["query"] = IocKind.Domain, ["server_name"] = IocKind.Domain, ["sni"] = IocKind.Domain, ["dns.rrname"] = IocKind.Domain,
+        ["dns.query.rrname"] = IocKind.Domain, ["dns.queries.rrname"] = IocKind.Domain, ["http.hostname"] = IocKind.Domain,
+        ["tls.sni"] = IocKind.Domain, ["domain"] = IocKind.Domain, ["hostname"] = IocKind.Domain, ["host"] = IocKind.Domain,
+        ["qname"] = IocKind.Domain,
+        ["url"] = IocKind.Url, ["http.url_full"] = IocKind.Url,
+        ["md5"] = IocKind.FileHash, ["sha1"] = IocKind.FileHash, ["sha256"] = IocKind.FileHash, ["sha512"] = IocKind.FileHash,
+        ["fileinfo.md5"] = IocKind.FileHash, ["fileinfo.sha1"] = IocKind.FileHash, ["fileinfo.sha256"] = IocKind.FileHash, ["hash"] = IocKind.FileHash,
+        ["ja3"] = IocKind.Ja3, ["ja3s"] = IocKind.Ja3, ["tls.ja3.hash"] = IocKind.Ja3, ["tls.ja3s.hash"] = IocKind.Ja3,
+        ["fingerprint"] = IocKind.CertificateFingerprint, ["cert_chain_fps"] = IocKind.CertificateFingerprint, ["tls.fingerprint"] = IocKind.CertificateFingerprint,
+        ["user_agent"] = IocKind.UserAgent, ["http.http_user_agent"] = IocKind.UserAgent, ["useragent"] = IocKind.UserAgent,
+        ["mailfrom"] = IocKind.Email, ["rcptto"] = IocKind.Email, ["from"] = IocKind.Email, ["to"] = IocKind.Email,
+        ["smtp.mail_from"] = IocKind.Email, ["smtp.rcpt_to"] = IocKind.Email, ["email"] = IocKind.Email,
+    };
+
+    /// <summary>Kind of a field known by name in Zeek, Suricata and common CSV exports; null for the others.</summary>
+    public static IocKind? FieldKind(string name, IReadOnlyDictionary<string, IocKind>? extra = null) =>
+        extra is not null && extra.TryGetValue(name, out var k) ? k : KnownFields.TryGetValue(name, out var known) ? known : null;
+
+    /// <summary>Fields of answers that hold an address or a name, by the record's type (Suricata, Zeek JSON).</summary>
+    internal static bool IsAnswer(ReadOnlySpan<char> path) => path is "dns.answers.rdata" or "dns.rdata" or "answers";
 
     /// <summary>Emits <paramref name="value"/> under <paramref name="kind"/>, cleaning what logs add around values.</summary>
     internal static void Emit(IFieldSink sink, IocKind kind, string field, string value)
@@ -205,59 +288,10 @@ internal sealed class ZeekParser(IReadOnlyDictionary<string, IocKind>? extra) : 
     private int _lastProbe;
     private bool _slowOnly;
 
-    /// <summary>
-    /// The line-rate path for data lines: no decoding, no allocation. It only asks whether any column's value could
-    /// hit; a line that could (rare) is parsed again by the string path, which records the hits exactly as for any
-    /// other format, so the fast path is a prefilter that never decides on its own.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override bool TryParse(ReadOnlySpan<byte> line, IFieldSink sink, out string? problem)
-    {
-        if (_fields is null || line.IsEmpty || line[0] is (byte)'#' or (byte)'{' || _slowOnly || sink.NeedsEveryValue || _separator > 0x7F || _set.Length != 1 || _set[0] > 0x7F)
-        {
-            return base.TryParse(line, sink, out problem);
-        }
-        byte sep = (byte)_separator, set = (byte)_set[0];
-        Span<int> ends = stackalloc int[_lastProbe + 1];
-        if (Columns(line, sep, ends) != _fields.Length)
-        {
-            return base.TryParse(line, sink, out problem); // the string path words the error
-        }
-        problem = null;
-        foreach (var (column, kind) in _probes)
-        {
-            if (!sink.Wants(kind) && !(kind == IocKind.Domain && sink.Wants(IocKind.Address)))
-            {
-                continue;
-            }
-            int start = column == 0 ? 0 : ends[column - 1] + 1;
-            var cell = line[start..ends[column]];
-            if (cell.IsEmpty || cell.SequenceEqual("-"u8) || cell.SequenceEqual("(empty)"u8))
-            {
-                continue;
-            }
-            while (true)
-            {
-                int next = cell.IndexOf(set);
-                var value = next < 0 ? cell : cell[..next];
-                if (!value.IsEmpty && Probe(sink, kind, value))
-                {
-                    return base.TryParse(line, sink, out problem);
-                }
-                if (next < 0)
-                {
-                    break;
-                }
-                cell = cell[(next + 1)..];
-            }
-        }
-        return true;
-    }
-
     private readonly DomainProbes _batch = new();
 
-    public override bool CanPrefilter(IFieldSink sink) =>
-        _fields is not null && !_slowOnly && !sink.NeedsEveryValue && _separator <= 0x7F && _set.Length == 1 && _set[0] <= 0x7F;
+    public override bool CanPrefilter(IFieldSink sink) => _fields is null ? _json.CanPrefilter(sink)
+        : !_slowOnly && !sink.NeedsEveryValue && _separator <= 0x7F && _set.Length == 1 && _set[0] <= 0x7F;
 
     /// <summary>
     /// The batch form of the line-rate path: every line's columns found, its names hashed, and then all the names
@@ -267,6 +301,11 @@ internal sealed class ZeekParser(IReadOnlyDictionary<string, IocKind>? extra) : 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Prefilter(ReadOnlySpan<byte> buffer, ReadOnlySpan<Range> lines, IFieldSink sink, Span<bool> parse)
     {
+        if (_fields is null)
+        {
+            _json.Prefilter(buffer, lines, sink, parse); // Zeek's JSON output
+            return;
+        }
         byte sep = (byte)_separator, set = (byte)_set[0];
         Span<int> ends = stackalloc int[_lastProbe + 1];
         _batch.Clear();
@@ -292,7 +331,7 @@ internal sealed class ZeekParser(IReadOnlyDictionary<string, IocKind>? extra) : 
             }
             foreach (var (column, kind) in _probes)
             {
-                if (!sink.Wants(kind) && !(kind == IocKind.Domain && sink.Wants(IocKind.Address)))
+                if (!Concerns(sink, kind))
                 {
                     continue;
                 }
@@ -309,10 +348,7 @@ internal sealed class ZeekParser(IReadOnlyDictionary<string, IocKind>? extra) : 
                     var value = next < 0 ? cell : cell[..next];
                     if (!value.IsEmpty)
                     {
-                        // A name goes into the batch (read in place in the buffer); an address in a name's column (a
-                        // digit or bracket first, or a colon), and values of other kinds, are asked about at once.
-                        bool name = kind == IocKind.Domain && value[0] != '[' && !char.IsAsciiDigit((char)value[0]) && Scanning.ByteSearch.IndexOf(value, (byte)':') < 0;
-                        parse[i] = name ? !_batch.Add(buffer, at, value.Length, i) : Probe(sink, kind, value);
+                        parse[i] = MayHit(sink, kind, buffer, at, value.Length, _batch, i);
                     }
                     if (next < 0)
                     {
@@ -368,59 +404,6 @@ internal sealed class ZeekParser(IReadOnlyDictionary<string, IocKind>? extra) : 
             ends[found] = line.Length;
         }
         return found + 1;
-    }
-
-    /// <summary>
-    /// <see cref="Probe(IFieldSink, IocKind, ReadOnlySpan{char})"/> from the bytes: a name, the common case, is looked
-    /// up as it is; anything else (an address in a name's column, another kind) is widened to characters first.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool Probe(IFieldSink sink, IocKind kind, ReadOnlySpan<byte> value)
-    {
-        if (kind == IocKind.Domain)
-        {
-            if (sink.ProbeDomain(value))
-            {
-                return true;
-            }
-            // An address in a name's column starts with a digit (IPv4), or has a colon (IPv6, or a port) or a bracket.
-            if (value.IndexOf((byte)':') < 0 && value[0] != '[' && !char.IsAsciiDigit((char)value[0]))
-            {
-                return false;
-            }
-        }
-        Span<char> chars = stackalloc char[512];
-        if (value.Length > chars.Length || !System.Text.Ascii.IsValid(value))
-        {
-            return true; // the string path decides
-        }
-        var text = chars[..value.Length];
-        System.Text.Ascii.ToUtf16(value, text, out _);
-        return Probe(sink, kind, text);
-    }
-
-    /// <summary>The same reading of a value as <see cref="LogFormats.Emit"/>, as a yes-or-no question.</summary>
-    private static bool Probe(IFieldSink sink, IocKind kind, ReadOnlySpan<char> text)
-    {
-        if (kind != IocKind.Domain)
-        {
-            return sink.Probe(kind, text);
-        }
-        if (sink.Probe(IocKind.Domain, text))
-        {
-            return true;
-        }
-        // An address in a name's column starts with a digit (IPv4), or has a colon (IPv6, or a port) or a bracket.
-        int colon = text.LastIndexOf(':');
-        if (colon < 0 && text[0] != '[' && !char.IsAsciiDigit(text[0]))
-        {
-            return false;
-        }
-        if (sink.Probe(IocKind.Address, text.Trim("[]")))
-        {
-            return true;
-        }
-        return colon > 0 && (sink.Probe(IocKind.Domain, text[..colon]) || sink.Probe(IocKind.Address, text[..colon].Trim("[]")));
     }
 
     public override bool TryParse(string line, IFieldSink sink, out string? problem)
@@ -488,9 +471,9 @@ internal sealed class ZeekParser(IReadOnlyDictionary<string, IocKind>? extra) : 
             _uri = Array.IndexOf(_fields, "uri");
             _probes = [.. _kinds.Select((k, i) => (i, k)).Where(p => p.k is not null).Select(p => (p.i, p.k!.Value))];
             _lastProbe = _probes.Length == 0 ? 0 : _probes[^1].Column;
-            // E-mail fields may be written "Name <addr>", and http.log's URL is composed from two columns: those lines
-            // take the string path, whose reading of them the prefilter would have to repeat.
-            _slowOnly = _kinds.Contains(IocKind.Email) || (_host >= 0 && _uri >= 0);
+            // http.log's URL is composed from two columns: its lines take the string path, whose composing the
+            // prefilter would have to repeat.
+            _slowOnly = _host >= 0 && _uri >= 0;
         }
     }
 }
@@ -499,6 +482,141 @@ internal sealed class ZeekParser(IReadOnlyDictionary<string, IocKind>? extra) : 
 internal sealed class JsonLineParser(IReadOnlyDictionary<string, IocKind>? extra) : LogParser
 {
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = 32 };
+
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 32 };
+
+    /// <summary>Longest dotted path the prefilter follows; a line with a longer one is parsed.</summary>
+    private const int MaxPath = 256;
+
+    private readonly DomainProbes _batch = new();
+
+    // The known fields and the mapped ones, looked up by the dotted path as characters: no string per property.
+    private readonly Dictionary<string, IocKind>.AlternateLookup<ReadOnlySpan<char>> _fields =
+        new Dictionary<string, IocKind>(LogFormats.KnownFields.Concat(extra ?? new Dictionary<string, IocKind>()).GroupBy(kv => kv.Key)
+            .Select(g => g.Last()), StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+
+    public override bool CanPrefilter(IFieldSink sink) => !sink.NeedsEveryValue;
+
+    /// <summary>
+    /// The line-rate path for JSON lines: each line read as UTF-8 tokens (no document, no string), the dotted path of
+    /// each property kept as characters on the stack, and the strings at known paths asked about as
+    /// <see cref="LogFormats.Emit"/> would read them; names go into a batch looked up at once. A line that could hit,
+    /// or that this reading cannot vouch for (not JSON, escapes in a value it looks at, a very long path), is parsed.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override void Prefilter(ReadOnlySpan<byte> buffer, ReadOnlySpan<Range> lines, IFieldSink sink, Span<bool> parse)
+    {
+        _batch.Clear();
+        for (int i = 0; i < lines.Length; i++)
+        {
+            var (start, length) = lines[i].GetOffsetAndLength(buffer.Length);
+            parse[i] = length > 0 && !Clear(buffer, start, length, sink, i);
+        }
+        sink.ProbeDomains(_batch, parse);
+    }
+
+    /// <summary>True when nothing on the line can hit (names put in the batch aside); false to parse it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool Clear(ReadOnlySpan<byte> buffer, int lineStart, int lineLength, IFieldSink sink, int tag)
+    {
+        Span<char> path = stackalloc char[MaxPath];
+        Span<int> saved = stackalloc int[ReaderOptions.MaxDepth + 1];
+        int length = 0, depth = 0, nameStart = -1, nameLength = 0;
+        // The two halves of an HTTP URL (Suricata's http.hostname and http.url, Zeek's host and uri): where each is.
+        int host = -1, hostLength = 0, target = -1, targetLength = 0;
+        bool escapedHalf = false;
+        var reader = new Utf8JsonReader(buffer.Slice(lineStart, lineLength), ReaderOptions);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.PropertyName:
+                        // The name is appended after a dot, tentatively: a value under it sees it, and an object under
+                        // it keeps it.
+                        var name = reader.ValueSpan;
+                        int dot = length > 0 ? 1 : 0;
+                        if (reader.ValueIsEscaped || length + dot + name.Length > MaxPath || !System.Text.Ascii.IsValid(name))
+                        {
+                            return false;
+                        }
+                        if (dot == 1)
+                        {
+                            path[length] = '.';
+                        }
+                        System.Text.Ascii.ToUtf16(name, path[(length + dot)..], out _);
+                        nameStart = length;
+                        nameLength = dot + name.Length;
+                        break;
+                    case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                        saved[depth++] = length;
+                        if (nameStart >= 0)
+                        {
+                            length = nameStart + nameLength;
+                            nameStart = -1;
+                        }
+                        break;
+                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                        length = depth > 0 ? saved[--depth] : 0;
+                        break;
+                    case JsonTokenType.String:
+                        int end = nameStart >= 0 ? nameStart + nameLength : length;
+                        nameStart = -1;
+                        var full = path[..end];
+                        var last = full[(full.LastIndexOf('.') + 1)..];
+                        IocKind? kind = _fields.TryGetValue(full, out var k) ? k : _fields.TryGetValue(last, out k) ? k
+                            : LogFormats.IsAnswer(full) ? IocKind.Domain : null;
+                        int at = lineStart + (int)reader.TokenStartIndex + 1, size = reader.ValueSpan.Length;
+                        if (full is "http.hostname" or "host")
+                        {
+                            (host, hostLength) = (at, size);
+                            escapedHalf |= reader.ValueIsEscaped;
+                        }
+                        else if (full is "http.url" or "uri")
+                        {
+                            (target, targetLength) = (at, size);
+                            escapedHalf |= reader.ValueIsEscaped;
+                        }
+                        if (kind is { } wanted && Concerns(sink, wanted))
+                        {
+                            if (reader.ValueIsEscaped || MayHit(sink, wanted, buffer, at, size, _batch, tag))
+                            {
+                                return false;
+                            }
+                        }
+                        break;
+                    default:
+                        nameStart = -1;
+                        break;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            return false; // the string path words the error
+        }
+        // The string path composes http://host + target when the target is a path (Suricata's http.url, Zeek's uri).
+        return host < 0 || target < 0 || !sink.Wants(IocKind.Url)
+            || (!escapedHalf && (targetLength == 0 || buffer[target] != '/' || !MayHitUrl(sink, buffer.Slice(host, hostLength), buffer.Slice(target, targetLength))));
+    }
+
+    private static bool MayHitUrl(IFieldSink sink, ReadOnlySpan<byte> host, ReadOnlySpan<byte> target)
+    {
+        Span<char> url = stackalloc char[1024];
+        if (7 + host.Length + target.Length > url.Length || !System.Text.Ascii.IsValid(host) || !System.Text.Ascii.IsValid(target))
+        {
+            return true;
+        }
+        "http://".CopyTo(url);
+        System.Text.Ascii.ToUtf16(host, url[7..], out _);
+        System.Text.Ascii.ToUtf16(target, url[(7 + host.Length)..], out _);
+        return sink.Probe(IocKind.Url, url[..(7 + host.Length + target.Length)]);
+    }
 
     public override bool TryParse(string line, IFieldSink sink, out string? problem)
     {

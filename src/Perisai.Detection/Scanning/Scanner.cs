@@ -313,8 +313,6 @@ public sealed class Scanner(IndicatorSet indicators, TimeProvider time)
             return _hits.Count > 0;
         }
 
-        public bool ProbeDomain(ReadOnlySpan<byte> name) => set.MayMatchDomain(name);
-
         public void ProbeDomains(DomainProbes probes, Span<bool> hit) => set.Match(probes, hit);
 
         public void Value(IocKind kind, string field, string value)

@@ -367,6 +367,81 @@ public sealed class ZeekPrefilterTests
     }
 }
 
+/// <summary>
+/// The JSON lines prefilter (tokens read from the bytes, values at known paths asked about, names looked up in batches)
+/// against the string path on the same large generated log: Suricata EVE and Zeek JSON events of every kind, with
+/// planted hits and near misses in every field, escapes, names that are not ASCII, addresses with ports, composed URLs
+/// and malformed lines. The string path is what a scan with an engine indicator loaded takes for every line.
+/// </summary>
+public sealed class JsonPrefilterTests
+{
+    private static readonly string[] Names =
+    [
+        "a.evil.com", "EVIL.COM", "evil.com.", "notevil.com", "x.expired.example", "b.revoked.example", "bücher.example",
+        "xn--bcher-kva.example", "host.example", "evil.com:8080", "[2001:db8::bad]:443", "10.1.2.3", "11.0.0.1", "8.8.8.8",
+        "8.8.4.4", "evil\\u002ecom", "2001:db8::bad", "cdn.example",
+    ];
+
+    private static readonly string[] Urls = ["/payload.exe", "/index.html", "http://bad.example/payload.exe", "http://a.evil.com/x", "HTTP://BAD.EXAMPLE/payload.exe", "http://user@evil.com:81/", "/p\\u0061yload.exe"];
+
+    private static readonly string[] Emails = ["phish@evil.org", "Bob <phish@evil.org>", "alice@good.example", "PHISH@EVIL.ORG"];
+
+    private static readonly string[] Agents = ["EvilBot/1.0", "Mozilla/5.0", "evilbot/1.0"];
+
+    private static string Pick(Random rng, string[] from) => from[rng.Next(from.Length)];
+
+    private static string Log(int lines)
+    {
+        var rng = new Random(11);
+        var sb = new StringBuilder();
+        for (int i = 0; i < lines; i++)
+        {
+            string ts = $"2026-11-29T10:00:{i % 60:D2}.000000+0000", src = Pick(rng, ["192.168.1.5", "10.9.8.7", "11.0.0.1", "2001:db8::bad", "8.8.8.8"]);
+            string line = rng.Next(9) switch
+            {
+                0 => $$$"""{"timestamp":"{{{ts}}}","event_type":"dns","src_ip":"{{{src}}}","dest_ip":"192.168.0.53","dns":{"type":"answer","rrname":"{{{Pick(rng, Names)}}}","answers":[{"rrname":"{{{Pick(rng, Names)}}}","rdata":"{{{Pick(rng, Names)}}}"},{"rdata":"203.0.113.9"}]}}""",
+                1 => $$$"""{"timestamp":"{{{ts}}}","event_type":"tls","src_ip":"{{{src}}}","dest_ip":"203.0.113.5","tls":{"sni":"{{{Pick(rng, Names)}}}","ja3":{"hash":"e7d705a3286e19ea42f587b344ee6865"},"fingerprint":"aa:bb"}}""",
+                2 => $$$"""{"timestamp":"{{{ts}}}","event_type":"http","src_ip":"{{{src}}}","http":{"hostname":"{{{Pick(rng, ["bad.example", "evil.com", "good.example", "BAD.EXAMPLE"])}}}","url":"{{{Pick(rng, Urls)}}}","http_user_agent":"{{{Pick(rng, Agents)}}}","status":200}}""",
+                3 => $$$"""{"timestamp":"{{{ts}}}","event_type":"fileinfo","fileinfo":{"sha256":"{{{Pick(rng, [Fixtures.Sha256, Fixtures.Sha256.ToUpperInvariant(), new string('0', 64)])}}}","size":3}}""",
+                4 => $$$"""{"timestamp":"{{{ts}}}","event_type":"smtp","smtp":{"mail_from":"{{{Pick(rng, Emails)}}}","rcpt_to":["{{{Pick(rng, Emails)}}}","x@y.example"]}}""",
+                5 => $$$"""{"ts":1764417600.{{{i:D6}}},"id.orig_h":"{{{src}}}","id.resp_h":"192.168.0.53","query":"{{{Pick(rng, Names)}}}","answers":["{{{Pick(rng, Names)}}}"]}""",
+                6 => $$$"""{"ts":1764417600.{{{i:D6}}},"host":"{{{Pick(rng, ["bad.example", "evil.com:80", "good.example"])}}}","uri":"{{{Pick(rng, Urls)}}}","user_agent":"{{{Pick(rng, Agents)}}}"}""",
+                7 => Pick(rng, ["{not json", "[1,2]", """{"a":1} trailing""", """{"dns":{"rrname":"a.evil.com" """, ""]),
+                _ => $$$"""{"timestamp":"{{{ts}}}","event_type":"flow","src_ip":"{{{src}}}","dest_ip":"{{{Pick(rng, ["10.0.0.1", "192.0.2.1", "2001:db8::1"])}}}","flow":{"pkts_toserver":3}}""",
+            };
+            sb.Append(line).Append('\n');
+        }
+        return sb.ToString();
+    }
+
+    [Fact]
+    public void JsonLines_Prefiltered_HitExactlyAsTheStringPath()
+    {
+        string dir = Directory.CreateTempSubdirectory("perisai-scan-").FullName;
+        string path = Path.Combine(dir, "eve.json");
+        File.WriteAllText(path, Log(30_000));
+        List<(long, string, string)> Run(Perisai.Detection.Indicators.IndicatorSet set, out ScanSummary summary)
+        {
+            var hits = new List<(long, string, string)>();
+            summary = new Scanner(set, new FakeTimeProvider(Fixtures.Now)).Scan([path], new ScanOptions(), h => hits.Add((h.Line, h.Indicator.Id, h.Value)));
+            return hits;
+        }
+        var fast = Run(Fixtures.LookupSet(), out var fastSummary);
+        var exact = Run(Fixtures.Set(), out var exactSummary); // the engine indicator turns the prefilter off
+        string[] text = File.ReadAllLines(path);
+        Directory.Delete(dir, recursive: true);
+        var missed = exact.Except(fast).Concat(fast.Except(exact)).Select(h => $"{h.Item1}: {text[h.Item1 - 1]}").Take(5);
+        Assert.True(exact.SequenceEqual(fast), string.Join("\n", missed));
+        Assert.Equal(exactSummary.Malformed, fastSummary.Malformed);
+        Assert.True(exactSummary.Malformed > 1000);
+        foreach (string id in new[] { Fixtures.EvilDomain, Fixtures.TenSlash8, Fixtures.BadUrl, Fixtures.Hash, Fixtures.Phish, Fixtures.V6, Fixtures.ForcedResolver, Fixtures.Agent, Fixtures.Idn })
+        {
+            Assert.True(fast.Count(h => h.Item2 == id) > 50, id);
+        }
+        Assert.DoesNotContain(fast, h => h.Item2 is Fixtures.Expired or Fixtures.Revoked or Fixtures.Resolver);
+    }
+}
+
 /// <summary>Indicators that are not plain lookups, run by the pattern engine over windows of log events.</summary>
 public sealed class EngineWindowTests
 {
