@@ -127,6 +127,7 @@ public abstract class LogParser
     }
 
     /// <summary>Whether a field of <paramref name="kind"/> can hold anything an indicator looks for (a URL holds a name, a name's field an address at times).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected static bool Concerns(IFieldSink sink, IocKind kind)
     {
         ArgumentNullException.ThrowIfNull(sink);
@@ -135,6 +136,7 @@ public abstract class LogParser
     }
 
     /// <summary>A value asked about at once, widened to characters; true (parse the line) when it is not plain ASCII.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool MayHit(IFieldSink sink, IocKind kind, ReadOnlySpan<byte> value)
     {
         Span<char> chars = stackalloc char[512];
@@ -235,6 +237,7 @@ public static class LogFormats
         extra is not null && extra.TryGetValue(name, out var k) ? k : KnownFields.TryGetValue(name, out var known) ? known : null;
 
     /// <summary>Fields of answers that hold an address or a name, by the record's type (Suricata, Zeek JSON).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool IsAnswer(ReadOnlySpan<char> path) => path is "dns.answers.rdata" or "dns.rdata" or "answers";
 
     /// <summary>Emits <paramref name="value"/> under <paramref name="kind"/>, cleaning what logs add around values.</summary>
@@ -483,22 +486,18 @@ internal sealed class JsonLineParser(IReadOnlyDictionary<string, IocKind>? extra
 {
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = 32 };
 
-    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 32 };
-
     /// <summary>Longest dotted path the prefilter follows; a line with a longer one is parsed.</summary>
     private const int MaxPath = 256;
 
     private readonly DomainProbes _batch = new();
 
     // The known fields and the mapped ones, looked up by the dotted path as characters: no string per property.
-    private readonly Dictionary<string, IocKind>.AlternateLookup<ReadOnlySpan<char>> _fields =
-        new Dictionary<string, IocKind>(LogFormats.KnownFields.Concat(extra ?? new Dictionary<string, IocKind>()).GroupBy(kv => kv.Key)
-            .Select(g => g.Last()), StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+    private readonly FieldTable _fields = new(LogFormats.KnownFields.Concat(extra ?? new Dictionary<string, IocKind>()));
 
     public override bool CanPrefilter(IFieldSink sink) => !sink.NeedsEveryValue;
 
     /// <summary>
-    /// The line-rate path for JSON lines: each line read as UTF-8 tokens (no document, no string), the dotted path of
+    /// The line-rate path for JSON lines: each line read as UTF-8 tokens (<see cref="JsonLineTokens"/>: no document, no string), the dotted path of
     /// each property kept as characters on the stack, and the strings at known paths asked about as
     /// <see cref="LogFormats.Emit"/> would read them; names go into a batch looked up at once. A line that could hit,
     /// or that this reading cannot vouch for (not JSON, escapes in a value it looks at, a very long path), is parsed.
@@ -519,92 +518,88 @@ internal sealed class JsonLineParser(IReadOnlyDictionary<string, IocKind>? extra
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Clear(ReadOnlySpan<byte> buffer, int lineStart, int lineLength, IFieldSink sink, int tag)
     {
+        var line = buffer.Slice(lineStart, lineLength);
         Span<char> path = stackalloc char[MaxPath];
-        Span<int> saved = stackalloc int[ReaderOptions.MaxDepth + 1];
-        int length = 0, depth = 0, nameStart = -1, nameLength = 0;
+        Span<int> saved = stackalloc int[JsonLineTokens.MaxDepth + 1];
+        int length = 0, nameStart = -1, nameLength = 0;
         // The two halves of an HTTP URL (Suricata's http.hostname and http.url, Zeek's host and uri): where each is.
         int host = -1, hostLength = 0, target = -1, targetLength = 0;
         bool escapedHalf = false;
-        var reader = new Utf8JsonReader(buffer.Slice(lineStart, lineLength), ReaderOptions);
-        try
+        var tokens = new JsonLineTokens(line);
+        if (tokens.Next() != JsonToken.Open)
         {
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            return false;
+        }
+        while (true)
+        {
+            switch (tokens.Next())
             {
-                return false;
-            }
-            while (reader.Read())
-            {
-                switch (reader.TokenType)
-                {
-                    case JsonTokenType.PropertyName:
-                        // The name is appended after a dot, tentatively: a value under it sees it, and an object under
-                        // it keeps it.
-                        var name = reader.ValueSpan;
-                        int dot = length > 0 ? 1 : 0;
-                        if (reader.ValueIsEscaped || length + dot + name.Length > MaxPath || !System.Text.Ascii.IsValid(name))
-                        {
-                            return false;
-                        }
-                        if (dot == 1)
-                        {
-                            path[length] = '.';
-                        }
-                        System.Text.Ascii.ToUtf16(name, path[(length + dot)..], out _);
-                        nameStart = length;
-                        nameLength = dot + name.Length;
-                        break;
-                    case JsonTokenType.StartObject or JsonTokenType.StartArray:
-                        saved[depth++] = length;
-                        if (nameStart >= 0)
-                        {
-                            length = nameStart + nameLength;
-                            nameStart = -1;
-                        }
-                        break;
-                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
-                        length = depth > 0 ? saved[--depth] : 0;
-                        break;
-                    case JsonTokenType.String:
-                        int end = nameStart >= 0 ? nameStart + nameLength : length;
+                case JsonToken.Refused:
+                    return false;
+                case JsonToken.End:
+                    // The string path composes http://host + target when the target is a path (Suricata's http.url,
+                    // Zeek's uri).
+                    return host < 0 || target < 0 || !sink.Wants(IocKind.Url)
+                        || (!escapedHalf && (targetLength == 0 || buffer[target] != '/' || !MayHitUrl(sink, buffer.Slice(host, hostLength), buffer.Slice(target, targetLength))));
+                case JsonToken.Name:
+                    // The name is appended after a dot, tentatively: a value under it sees it, and an object under it
+                    // keeps it.
+                    var name = line.Slice(tokens.Start, tokens.Length);
+                    int dot = length > 0 ? 1 : 0;
+                    if (length + dot + name.Length > MaxPath || !System.Text.Ascii.IsValid(name))
+                    {
+                        return false;
+                    }
+                    if (dot == 1)
+                    {
+                        path[length] = '.';
+                    }
+                    System.Text.Ascii.ToUtf16(name, path[(length + dot)..], out _);
+                    nameStart = length;
+                    nameLength = dot + name.Length;
+                    break;
+                case JsonToken.Open:
+                    saved[tokens.Depth] = length;
+                    if (nameStart >= 0)
+                    {
+                        length = nameStart + nameLength;
                         nameStart = -1;
-                        var full = path[..end];
-                        var last = full[(full.LastIndexOf('.') + 1)..];
-                        IocKind? kind = _fields.TryGetValue(full, out var k) ? k : _fields.TryGetValue(last, out k) ? k
-                            : LogFormats.IsAnswer(full) ? IocKind.Domain : null;
-                        int at = lineStart + (int)reader.TokenStartIndex + 1, size = reader.ValueSpan.Length;
-                        if (full is "http.hostname" or "host")
-                        {
-                            (host, hostLength) = (at, size);
-                            escapedHalf |= reader.ValueIsEscaped;
-                        }
-                        else if (full is "http.url" or "uri")
-                        {
-                            (target, targetLength) = (at, size);
-                            escapedHalf |= reader.ValueIsEscaped;
-                        }
-                        if (kind is { } wanted && Concerns(sink, wanted))
-                        {
-                            if (reader.ValueIsEscaped || MayHit(sink, wanted, buffer, at, size, _batch, tag))
-                            {
-                                return false;
-                            }
-                        }
-                        break;
-                    default:
-                        nameStart = -1;
-                        break;
-                }
+                    }
+                    break;
+                case JsonToken.Close:
+                    length = saved[tokens.Depth + 1];
+                    break;
+                case JsonToken.String:
+                    int end = nameStart >= 0 ? nameStart + nameLength : length;
+                    nameStart = -1;
+                    var full = path[..end];
+                    var last = full[(full.LastIndexOf('.') + 1)..];
+                    IocKind? kind = _fields.TryGetValue(full, out var k) ? k : _fields.TryGetValue(last, out k) ? k
+                        : LogFormats.IsAnswer(full) ? IocKind.Domain : null;
+                    int at = lineStart + tokens.Start, size = tokens.Length;
+                    if (full is "http.hostname" or "host")
+                    {
+                        (host, hostLength) = (at, size);
+                        escapedHalf |= tokens.Escaped;
+                    }
+                    else if (full is "http.url" or "uri")
+                    {
+                        (target, targetLength) = (at, size);
+                        escapedHalf |= tokens.Escaped;
+                    }
+                    if (kind is { } wanted && Concerns(sink, wanted) && (tokens.Escaped || MayHit(sink, wanted, buffer, at, size, _batch, tag)))
+                    {
+                        return false;
+                    }
+                    break;
+                default:
+                    nameStart = -1;
+                    break;
             }
         }
-        catch (JsonException)
-        {
-            return false; // the string path words the error
-        }
-        // The string path composes http://host + target when the target is a path (Suricata's http.url, Zeek's uri).
-        return host < 0 || target < 0 || !sink.Wants(IocKind.Url)
-            || (!escapedHalf && (targetLength == 0 || buffer[target] != '/' || !MayHitUrl(sink, buffer.Slice(host, hostLength), buffer.Slice(target, targetLength))));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool MayHitUrl(IFieldSink sink, ReadOnlySpan<byte> host, ReadOnlySpan<byte> target)
     {
         Span<char> url = stackalloc char[1024];

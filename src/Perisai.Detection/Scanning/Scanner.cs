@@ -302,6 +302,7 @@ public sealed class Scanner(IndicatorSet indicators, TimeProvider time)
 
         public bool NeedsEveryValue => Window is not null;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public bool Probe(IocKind kind, ReadOnlySpan<char> value)
         {
             if (!_wanted[(int)kind])
@@ -313,6 +314,7 @@ public sealed class Scanner(IndicatorSet indicators, TimeProvider time)
             return _hits.Count > 0;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void ProbeDomains(DomainProbes probes, Span<bool> hit) => set.Match(probes, hit);
 
         public void Value(IocKind kind, string field, string value)
