@@ -110,7 +110,7 @@ internal sealed class DomainTable
     // to left, a word of eight bytes at a time: a multiply per byte (FNV) was a chain of dependent multiplications
     // that cost more than the lookups. Seeded per process: the names come from other organizations, and a list made to
     // collide in a known hash would make every lookup walk a long run of the table.
-    internal static readonly ulong Seed = BitConverter.ToUInt64(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+    internal static readonly ulong Seed = (ulong)Random.Shared.NextInt64() | 1; // seeded from the system, without loading the crypto library (5 MB)
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ulong Extend(ulong h, ReadOnlySpan<byte> buffer, int start, int end)
