@@ -34,6 +34,13 @@ public sealed class ScanCommandTests
         Assert.Equal([3L, 4L], hits.Select(h => h.GetProperty("line").GetInt64()));
         Assert.All(hits, h => Assert.Equal("indicator--7a1c3e2f-0000-4000-8000-00000000000a", h.GetProperty("indicator").GetString()));
         Assert.Contains("\"malformed\": 0", stderr, StringComparison.Ordinal);
+        using (var summary = JsonDocument.Parse(stderr))
+        {
+            // The summary a script reads: what was read, and the rate per second of processor time (per core).
+            Assert.Equal(new FileInfo(log).Length, summary.RootElement.GetProperty("bytes").GetInt64());
+            Assert.True(summary.RootElement.GetProperty("cpu_seconds").GetDouble() >= 0);
+            Assert.True(summary.RootElement.GetProperty("mb_per_cpu_second").GetDouble() >= 0);
+        }
 
         var objects = JsonDocument.Parse(await File.ReadAllTextAsync(sightings)).RootElement.GetProperty("objects").EnumerateArray().ToList();
         var sighting = objects.Single(o => o.GetProperty("type").GetString() == "sighting");

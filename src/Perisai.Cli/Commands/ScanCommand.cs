@@ -306,21 +306,22 @@ internal static class ScanCommand
 
     private static void WriteSummary(IndicatorSet set, ScanSummary s, TimeSpan load, bool asJson)
     {
-        double seconds = Math.Max(s.Elapsed.TotalSeconds, 1e-6);
+        double seconds = Math.Max(s.Elapsed.TotalSeconds, 1e-6), cpu = Math.Max(s.CpuTime.TotalSeconds, 1e-6);
         if (asJson)
         {
             Console.Error.WriteLine(JsonSerializer.Serialize(new
             {
                 files = s.Files, lines = s.Lines, bytes = s.Bytes, malformed = s.Malformed, hits = s.Hits,
                 elapsed_seconds = Math.Round(s.Elapsed.TotalSeconds, 3), mb_per_s = Math.Round(s.Bytes / seconds / 1e6, 1),
+                cpu_seconds = Math.Round(s.CpuTime.TotalSeconds, 3), mb_per_cpu_second = Math.Round(s.Bytes / cpu / 1e6, 1),
                 indicator_load_seconds = Math.Round(load.TotalSeconds, 3),
                 indicators = set.Stats, hits_by_indicator = s.HitsByIndicator,
             }, Output.JsonOptions));
             return;
         }
         var err = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-        var table = new Table().Border(TableBorder.Rounded).AddColumns("Files", "Lines", "Bytes", "Malformed", "Hits", "Elapsed", "MB/s");
-        table.AddRow($"{s.Files:N0}", $"{s.Lines:N0}", $"{s.Bytes:N0}", $"{s.Malformed:N0}", $"{s.Hits:N0}", $"{s.Elapsed.TotalSeconds:F2} s", $"{s.Bytes / seconds / 1e6:F1}");
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("Files", "Lines", "Bytes", "Malformed", "Hits", "Elapsed", "MB/s", "MB per CPU s");
+        table.AddRow($"{s.Files:N0}", $"{s.Lines:N0}", $"{s.Bytes:N0}", $"{s.Malformed:N0}", $"{s.Hits:N0}", $"{s.Elapsed.TotalSeconds:F2} s", $"{s.Bytes / seconds / 1e6:F1}", $"{s.Bytes / cpu / 1e6:F1}");
         err.Write(table);
         if (s.HitsByIndicator.Count > 0)
         {

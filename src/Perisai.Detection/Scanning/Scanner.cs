@@ -52,6 +52,12 @@ public sealed class ScanSummary
     /// <summary>Time spent scanning.</summary>
     public TimeSpan Elapsed { get; internal set; }
 
+    /// <summary>
+    /// Processor time the process spent while scanning, on every core (the runtime's own threads included): bytes per
+    /// processor second is the rate per core, whatever else shared the machine.
+    /// </summary>
+    public TimeSpan CpuTime { get; internal set; }
+
     /// <summary>Total hits.</summary>
     public long Hits => HitsByIndicator.Values.Sum();
 }
@@ -102,6 +108,7 @@ public sealed class Scanner(IndicatorSet indicators, TimeProvider time)
         ArgumentNullException.ThrowIfNull(onHit);
         var summary = new ScanSummary();
         var clock = Stopwatch.StartNew();
+        var cpu = Environment.CpuUsage.TotalTime;
         // One window for the whole scan: an engine indicator's history runs across files (a log and the one rotated
         // before it), its observations being ordered by their times, not by the files' order.
         var window = indicators.Engine.Count > 0 ? new EventWindow(indicators, onHit, summary) : null;
@@ -125,6 +132,7 @@ public sealed class Scanner(IndicatorSet indicators, TimeProvider time)
             }
         }
         summary.Elapsed = clock.Elapsed;
+        summary.CpuTime = Environment.CpuUsage.TotalTime - cpu;
         return summary;
     }
 
