@@ -182,21 +182,14 @@ internal static class BundleCommands
         return command;
     }
 
-    private static ImportFormat ParseFormat(string value) => value.ToLowerInvariant() switch
-    {
-        "auto" => ImportFormat.Auto,
-        "stix" => ImportFormat.Stix,
-        "misp" => ImportFormat.Misp,
-        "misp-feed" => ImportFormat.MispFeed,
-        "csv" or "list" or "txt" => ImportFormat.Csv,
-        _ => throw new ArgumentException($"unknown --format '{value}': auto, stix, misp, misp-feed or csv"),
-    };
+    private static ImportFormat ParseFormat(string value) => ImportFormats.TryParse(value, out var format) ? format
+        : throw new ArgumentException($"unknown --format '{value}': auto, stix, misp, misp-feed or csv");
 
     // What a person needs from a loss report on the way out: each field once, with its fate and how many items.
     private static string LossLines(Perisai.Interop.LossReport loss) =>
         string.Concat(loss.Summary().Select(l => $"\n  {l.Fate.ToString().ToLowerInvariant()} {l.Field} ({l.Count}): {l.Detail}"));
 
-    private static string FormatName(ImportFormat format) => format == ImportFormat.MispFeed ? "misp-feed" : format.ToString().ToLowerInvariant();
+    private static string FormatName(ImportFormat format) => ImportFormats.Name(format);
 
     public static Command Export()
     {

@@ -29,6 +29,29 @@ public enum ImportFormat
     Csv,
 }
 
+/// <summary>The names of the import formats, one table for the command line and the feeds.</summary>
+public static class ImportFormats
+{
+    /// <summary>The format named <paramref name="name"/> (any case; <c>list</c> and <c>txt</c> are CSV); false for none.</summary>
+    public static bool TryParse(string? name, out ImportFormat format)
+    {
+        ImportFormat? found = name?.ToLowerInvariant() switch
+        {
+            "auto" => ImportFormat.Auto,
+            "stix" => ImportFormat.Stix,
+            "misp" => ImportFormat.Misp,
+            "misp-feed" => ImportFormat.MispFeed,
+            "csv" or "list" or "txt" => ImportFormat.Csv,
+            _ => null,
+        };
+        format = found ?? ImportFormat.Auto;
+        return found is not null;
+    }
+
+    /// <summary>A format's name as <see cref="TryParse"/> reads it.</summary>
+    public static string Name(ImportFormat format) => format == ImportFormat.MispFeed ? "misp-feed" : format.ToString().ToLowerInvariant();
+}
+
 /// <summary>One import: where from, how to read it, where to put it.</summary>
 /// <param name="Source">A file, a directory, or an http(s) URL.</param>
 /// <param name="Format">How to read it.</param>

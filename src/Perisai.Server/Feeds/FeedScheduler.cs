@@ -107,18 +107,11 @@ public sealed class FeedScheduler(IStixStore store, NodeOptions options, TimePro
     }
 
     /// <summary>The import format of a feed's format name.</summary>
-    public static ImportFormat Format(string name) => name switch
-    {
-        "misp-feed" => ImportFormat.MispFeed,
-        "misp" => ImportFormat.Misp,
-        "csv" => ImportFormat.Csv,
-        "stix" => ImportFormat.Stix,
-        _ => ImportFormat.Auto,
-    };
+    public static ImportFormat Format(string name) => ImportFormats.TryParse(name, out var format) ? format : ImportFormat.Auto;
 
-    /// <summary>Whether a format name is one a feed may have; <paramref name="preset"/> must name a CSV preset when given.</summary>
+    /// <summary>Whether a format name is one a feed may have (any but auto); <paramref name="preset"/> must name a CSV preset when given.</summary>
     public static string? Check(string format, string? preset) =>
-        format is not ("misp-feed" or "misp" or "csv" or "stix") ? $"unknown feed format '{format}': misp-feed, misp, csv or stix"
+        !ImportFormats.TryParse(format, out var f) || f == ImportFormat.Auto ? $"unknown feed format '{format}': misp-feed, misp, csv or stix"
         : preset is not null && !CsvLayout.Presets.ContainsKey(preset) ? FeedMessages.UnknownPreset(preset, CsvLayout.Presets.Keys)
         : null;
 }
