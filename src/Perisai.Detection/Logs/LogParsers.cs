@@ -97,8 +97,9 @@ public abstract class LogParser
         switch (kind)
         {
             case IocKind.Domain:
-                // An address in a name's column starts with a digit (IPv4), or has a colon (IPv6, or a port) or a bracket.
-                if (value[0] != '[' && !char.IsAsciiDigit((char)value[0]) && Scanning.ByteSearch.IndexOf(value, (byte)':') < 0)
+                // An address in a name's column starts with a digit (IPv4), or has a colon (IPv6, or a port) or a bracket
+                // (which Emit trims at either end).
+                if (value[0] != '[' && value[^1] != ']' && !char.IsAsciiDigit((char)value[0]) && Scanning.ByteSearch.IndexOf(value, (byte)':') < 0)
                 {
                     return sink.Wants(IocKind.Domain) && !batch.Add(buffer, offset, length, tag);
                 }
@@ -150,16 +151,14 @@ public abstract class LogParser
         {
             return sink.Probe(kind, text);
         }
-        if (sink.Probe(IocKind.Domain, text))
-        {
-            return true;
-        }
+        // Emit's reading of a name's field: a port dropped, brackets trimmed, then an address or a name.
         int colon = text.LastIndexOf(':');
-        if (sink.Probe(IocKind.Address, text.Trim("[]")))
+        if (colon > 0 && text.IndexOf(':') == colon && !text[(colon + 1)..].ContainsAnyExceptInRange('0', '9'))
         {
-            return true;
+            text = text[..colon];
         }
-        return colon > 0 && (sink.Probe(IocKind.Domain, text[..colon]) || sink.Probe(IocKind.Address, text[..colon].Trim("[]")));
+        text = text.Trim("[]");
+        return IpSet.TryParse(text, out _) ? sink.Probe(IocKind.Address, text) : sink.Probe(IocKind.Domain, text);
     }
 
     /// <summary>A parser for <paramref name="format"/>, with field names mapped by <paramref name="fields"/> on top of the built-in names.</summary>
@@ -696,6 +695,61 @@ internal sealed class JsonLineParser(IReadOnlyDictionary<string, IocKind>? extra
 /// </summary>
 internal sealed class BindQueryParser : LogParser
 {
+    private readonly DomainProbes _batch = new();
+
+    public override bool CanPrefilter(IFieldSink sink) => !sink.NeedsEveryValue;
+
+    /// <summary>The client address and the query name read from the bytes, as <see cref="TryParse(string, IFieldSink, out string?)"/> reads them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override void Prefilter(ReadOnlySpan<byte> buffer, ReadOnlySpan<Range> lines, IFieldSink sink, Span<bool> parse)
+    {
+        _batch.Clear();
+        for (int i = 0; i < lines.Length; i++)
+        {
+            var (start, length) = lines[i].GetOffsetAndLength(buffer.Length);
+            parse[i] = length > 0 && MayHit(buffer, start, length, sink, i);
+        }
+        sink.ProbeDomains(_batch, parse);
+    }
+
+    private bool MayHit(ReadOnlySpan<byte> buffer, int start, int length, IFieldSink sink, int tag)
+    {
+        var line = buffer.Slice(start, length);
+        int client = line.IndexOf("client "u8), query = line.IndexOf("query: "u8);
+        if (client < 0 || query < client)
+        {
+            return true; // the string path words the problem
+        }
+        // The address: the first word after "client " (the second when the first is BIND's @0x… handle), up to '#'.
+        var words = line[(client + 7)..];
+        var (first, firstLength) = Word(words, 0);
+        var (at, atLength) = firstLength > 0 && words[first] == '@' && Word(words, first + firstLength) is { Length: > 0 } second ? second : (first, firstLength);
+        int hash = words.Slice(at, atLength).IndexOf((byte)'#');
+        if (hash > 0 && Concerns(sink, IocKind.Address) && MayHit(sink, IocKind.Address, buffer, start + client + 7 + at, hash, _batch, tag))
+        {
+            return true;
+        }
+        var rest = line[(query + 7)..];
+        int space = rest.IndexOf((byte)' ');
+        int nameLength = space < 0 ? rest.Length : space;
+        return nameLength == 0 || (Concerns(sink, IocKind.Domain) && MayHit(sink, IocKind.Domain, buffer, start + query + 7, nameLength, _batch, tag));
+    }
+
+    /// <summary>Where the word at or after <paramref name="from"/> starts in <paramref name="s"/>, and how long it is (0: none).</summary>
+    private static (int Start, int Length) Word(ReadOnlySpan<byte> s, int from)
+    {
+        while (from < s.Length && s[from] == ' ')
+        {
+            from++;
+        }
+        int end = from;
+        while (end < s.Length && s[end] != ' ')
+        {
+            end++;
+        }
+        return (from, end - from);
+    }
+
     public override bool TryParse(string line, IFieldSink sink, out string? problem)
     {
         problem = null;
@@ -730,6 +784,71 @@ internal sealed class BindQueryParser : LogParser
 /// <summary>Squid native access.log: time elapsed client code/status bytes method URL user hierarchy/peer type.</summary>
 internal sealed class SquidParser : LogParser
 {
+    private readonly DomainProbes _batch = new();
+
+    public override bool CanPrefilter(IFieldSink sink) => !sink.NeedsEveryValue;
+
+    /// <summary>The client, the URL (or CONNECT's host) and the peer read from the bytes, as <see cref="TryParse(string, IFieldSink, out string?)"/> reads them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override void Prefilter(ReadOnlySpan<byte> buffer, ReadOnlySpan<Range> lines, IFieldSink sink, Span<bool> parse)
+    {
+        _batch.Clear();
+        Span<(int Start, int Length)> fields = stackalloc (int, int)[9];
+        for (int i = 0; i < lines.Length; i++)
+        {
+            var (start, length) = lines[i].GetOffsetAndLength(buffer.Length);
+            parse[i] = length > 0 && MayHit(buffer, start, length, sink, i, fields);
+        }
+        sink.ProbeDomains(_batch, parse);
+    }
+
+    private bool MayHit(ReadOnlySpan<byte> buffer, int start, int length, IFieldSink sink, int tag, Span<(int Start, int Length)> fields)
+    {
+        var line = buffer.Slice(start, length);
+        int count = 0;
+        for (int at = 0; count < fields.Length; count++)
+        {
+            while (at < line.Length && line[at] == ' ')
+            {
+                at++;
+            }
+            if (at == line.Length)
+            {
+                break;
+            }
+            int end = line[at..].IndexOf((byte)' ');
+            fields[count] = (start + at, end < 0 ? line.Length - at : end);
+            at += fields[count].Length;
+        }
+        if (count < 7)
+        {
+            return true; // the string path words the problem
+        }
+        if (Concerns(sink, IocKind.Address) && MayHit(sink, IocKind.Address, buffer, fields[2].Start, fields[2].Length, _batch, tag))
+        {
+            return true;
+        }
+        // CONNECT requests log host:port rather than a URL.
+        var url = buffer.Slice(fields[6].Start, fields[6].Length);
+        var kind = buffer.Slice(fields[5].Start, fields[5].Length).SequenceEqual("CONNECT"u8) || url.IndexOf("://"u8) < 0 ? IocKind.Domain : IocKind.Url;
+        if (Concerns(sink, kind) && MayHit(sink, kind, buffer, fields[6].Start, fields[6].Length, _batch, tag))
+        {
+            return true;
+        }
+        if (count > 8)
+        {
+            var hierarchy = buffer.Slice(fields[8].Start, fields[8].Length);
+            int slash = hierarchy.IndexOf((byte)'/');
+            var peer = slash > 0 ? hierarchy[(slash + 1)..] : [];
+            if (peer.Length > 0 && !peer.SequenceEqual("-"u8) && Concerns(sink, IocKind.Domain)
+                && MayHit(sink, IocKind.Domain, buffer, fields[8].Start + slash + 1, peer.Length, _batch, tag))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public override bool TryParse(string line, IFieldSink sink, out string? problem)
     {
         problem = null;

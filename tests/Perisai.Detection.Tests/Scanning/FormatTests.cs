@@ -456,6 +456,83 @@ public sealed class JsonPrefilterTests
     }
 }
 
+/// <summary>
+/// The BIND and Squid prefilters (fields read from the bytes, names looked up in batches) against the string path on
+/// generated logs with planted hits, near misses, odd spacing and malformed lines.
+/// </summary>
+public sealed class TextPrefilterTests
+{
+    private static readonly string[] Names = ["a.evil.com", "EVIL.COM.", "notevil.com", "x.expired.example", "bücher.example", "host.example", "10.1.2.3", "evil.com:443", "bad.example", "evil.com:", "evil.com]", "[10.2.3.4]:80", "10.2.3.4:x"];
+
+    private static readonly string[] Clients = ["192.168.1.5", "10.9.8.7", "11.0.0.1", "2001:db8::bad", "8.8.8.8", "8.8.4.4"];
+
+    private static void SameAsStringPath(string fileName, string log)
+    {
+        string dir = Directory.CreateTempSubdirectory("perisai-scan-").FullName;
+        string path = Path.Combine(dir, fileName);
+        File.WriteAllText(path, log);
+        List<(long, string, string)> Run(Perisai.Detection.Indicators.IndicatorSet set, out ScanSummary summary)
+        {
+            var hits = new List<(long, string, string)>();
+            summary = new Scanner(set, new FakeTimeProvider(Fixtures.Now)).Scan([path], new ScanOptions(), h => hits.Add((h.Line, h.Indicator.Id, h.Value)));
+            return hits;
+        }
+        var fast = Run(Fixtures.LookupSet(), out var fastSummary);
+        var exact = Run(Fixtures.Set(), out var exactSummary); // the engine indicator turns the prefilter off
+        string[] text = File.ReadAllLines(path);
+        Directory.Delete(dir, recursive: true);
+        var differ = exact.Except(fast).Concat(fast.Except(exact)).Select(h => $"{h.Item1}: {text[h.Item1 - 1]}").Take(5);
+        Assert.True(exact.SequenceEqual(fast), string.Join("\n", differ));
+        Assert.Equal(exactSummary.Malformed, fastSummary.Malformed);
+        Assert.True(exactSummary.Malformed > 100);
+        Assert.True(fast.Count > 1000);
+        Assert.Contains(fast, h => h.Item2 == Fixtures.EvilDomain);
+        Assert.Contains(fast, h => h.Item2 == Fixtures.TenSlash8);
+    }
+
+    private static string Pick(Random rng, string[] from) => from[rng.Next(from.Length)];
+
+    [Fact]
+    public void BindQueryLog_Prefiltered_HitsExactlyAsTheStringPath()
+    {
+        var rng = new Random(13);
+        var sb = new StringBuilder();
+        for (int i = 0; i < 20_000; i++)
+        {
+            string name = Pick(rng, Names), client = Pick(rng, Clients);
+            sb.Append(rng.Next(12) switch
+            {
+                0 => $"29-Nov-2026 10:00:00.000 queries: info: client {client}#53514 ({name}): view default: query {name} IN A +E(0)\n",
+                1 => $"29-Nov-2026 10:00:00.000 queries: info: query: {name} IN A\n",
+                2 => $"29-Nov-2026 10:00:00.000 queries: info: client  @0x7f00  {client}#1 ({name}): query: \n",
+                3 => $"29-Nov-2026 10:00:00.000 queries: info: client {client} ({name}): query: {name} IN A +\n",
+                _ => $"29-Nov-2026 10:00:00.000 queries: info: client @0x7f82a8021b60 {client}#{rng.Next(1024, 65535)} ({name}): query: {name} IN {Pick(rng, ["A", "AAAA", "TXT"])} +E(0)K ({Pick(rng, Clients)})\n",
+            });
+        }
+        SameAsStringPath("query.log", "29-Nov-2026 10:00:00.000 queries: info: client @0x1 192.168.1.1#1 (x.example): query: x.example IN A +E(0) (192.168.0.53)\n" + sb);
+    }
+
+    [Fact]
+    public void SquidAccessLog_Prefiltered_HitsExactlyAsTheStringPath()
+    {
+        var rng = new Random(17);
+        var sb = new StringBuilder();
+        for (int i = 0; i < 20_000; i++)
+        {
+            string name = Pick(rng, Names), client = Pick(rng, Clients);
+            string url = Pick(rng, [$"http://{name}/x", "http://bad.example/payload.exe", $"https://user@{name}:8443/y?z", $"{name}", "/relative"]);
+            sb.Append(rng.Next(10) switch
+            {
+                0 => $"1764417600.{i:D3}    12 {client} TCP_MISS/200\n",
+                1 => $"1764417600.{i:D3}  1 {client} TCP_TUNNEL/200 0 CONNECT {name} - HIER_DIRECT/{Pick(rng, Names)} -\n",
+                2 => $"1764417600.{i:D3} 7 {client} TCP_MISS/200 512 GET {url} - HIER_NONE/- text/html\n",
+                _ => $"1764417600.{i:D3}    {rng.Next(1000)} {client} TCP_MISS/200 {rng.Next(100000)} GET {url} - HIER_DIRECT/{Pick(rng, Clients)} text/html\n",
+            });
+        }
+        SameAsStringPath("access.log", "1764417600.000      5 192.168.1.1 TCP_MISS/200 100 GET http://x.example/ - HIER_DIRECT/192.0.2.1 text/html\n" + sb);
+    }
+}
+
 /// <summary>Indicators that are not plain lookups, run by the pattern engine over windows of log events.</summary>
 public sealed class EngineWindowTests
 {
