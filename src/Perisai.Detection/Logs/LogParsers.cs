@@ -480,38 +480,57 @@ internal sealed class ZeekParser(IReadOnlyDictionary<string, IocKind>? extra) : 
     }
 }
 
+/// <summary>
+/// A parser whose line-rate path looks at each line on its own (JSON lines, BIND, Squid): it says whether a line could
+/// hit, putting the names it finds into a batch, and the batch is then looked up at once (see
+/// <see cref="IndicatorSet.Match(DomainProbes, Span{bool})"/>).
+/// </summary>
+internal abstract class LinePrefilter : LogParser
+{
+    /// <summary>The names of the lines being looked at, to be looked up together.</summary>
+    protected DomainProbes Batch { get; } = new();
+
+    public override bool CanPrefilter(IFieldSink sink) => !sink.NeedsEveryValue;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override void Prefilter(ReadOnlySpan<byte> buffer, ReadOnlySpan<Range> lines, IFieldSink sink, Span<bool> parse)
+    {
+        Batch.Clear();
+        for (int i = 0; i < lines.Length; i++)
+        {
+            var (start, length) = lines[i].GetOffsetAndLength(buffer.Length);
+            parse[i] = length > 0 && MayHit(buffer, start, length, sink, i);
+        }
+        sink.ProbeDomains(Batch, parse);
+    }
+
+    /// <summary>
+    /// Whether the line at <paramref name="start"/> in <paramref name="buffer"/> is to be parsed (it could hit, or it is
+    /// not a line this reading vouches for); its plain names go into <see cref="Batch"/> under <paramref name="tag"/>.
+    /// </summary>
+    protected abstract bool MayHit(ReadOnlySpan<byte> buffer, int start, int length, IFieldSink sink, int tag);
+}
+
 /// <summary>One JSON object per line (Suricata EVE, Zeek JSON, any JSON lines): fields by dotted name.</summary>
-internal sealed class JsonLineParser(IReadOnlyDictionary<string, IocKind>? extra) : LogParser
+internal sealed class JsonLineParser(IReadOnlyDictionary<string, IocKind>? extra) : LinePrefilter
 {
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = 32 };
 
     /// <summary>Longest dotted path the prefilter follows; a line with a longer one is parsed.</summary>
     private const int MaxPath = 256;
 
-    private readonly DomainProbes _batch = new();
-
     // The known fields and the mapped ones, looked up by the dotted path as characters: no string per property.
     private readonly FieldTable _fields = new(LogFormats.KnownFields.Concat(extra ?? new Dictionary<string, IocKind>()));
 
-    public override bool CanPrefilter(IFieldSink sink) => !sink.NeedsEveryValue;
-
     /// <summary>
-    /// The line-rate path for JSON lines: each line read as UTF-8 tokens (<see cref="JsonLineTokens"/>: no document, no string), the dotted path of
-    /// each property kept as characters on the stack, and the strings at known paths asked about as
-    /// <see cref="LogFormats.Emit"/> would read them; names go into a batch looked up at once. A line that could hit,
-    /// or that this reading cannot vouch for (not JSON, escapes in a value it looks at, a very long path), is parsed.
+    /// The line-rate path for JSON lines: each line read as UTF-8 tokens (<see cref="JsonLineTokens"/>: no document, no
+    /// string), the dotted path of each property kept as characters on the stack, and the strings at known paths asked
+    /// about as <see cref="LogFormats.Emit"/> would read them; names go into the batch. A line that could hit, or that
+    /// this reading cannot vouch for (not JSON, escapes in a value it looks at, a very long path), is parsed.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override void Prefilter(ReadOnlySpan<byte> buffer, ReadOnlySpan<Range> lines, IFieldSink sink, Span<bool> parse)
-    {
-        _batch.Clear();
-        for (int i = 0; i < lines.Length; i++)
-        {
-            var (start, length) = lines[i].GetOffsetAndLength(buffer.Length);
-            parse[i] = length > 0 && !Clear(buffer, start, length, sink, i);
-        }
-        sink.ProbeDomains(_batch, parse);
-    }
+    protected override bool MayHit(ReadOnlySpan<byte> buffer, int start, int length, IFieldSink sink, int tag) =>
+        !Clear(buffer, start, length, sink, tag);
 
     /// <summary>True when nothing on the line can hit (names put in the batch aside); false to parse it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -586,7 +605,7 @@ internal sealed class JsonLineParser(IReadOnlyDictionary<string, IocKind>? extra
                         (target, targetLength) = (at, size);
                         escapedHalf |= tokens.Escaped;
                     }
-                    if (kind is { } wanted && Concerns(sink, wanted) && (tokens.Escaped || MayHit(sink, wanted, buffer, at, size, _batch, tag)))
+                    if (kind is { } wanted && Concerns(sink, wanted) && (tokens.Escaped || MayHit(sink, wanted, buffer, at, size, Batch, tag)))
                     {
                         return false;
                     }
@@ -693,26 +712,11 @@ internal sealed class JsonLineParser(IReadOnlyDictionary<string, IocKind>? extra
 /// <summary>
 /// BIND query log: <c>… client @0x… 192.0.2.10#53514 (evil.example): query: evil.example IN A +E(0) (192.0.2.53)</c>.
 /// </summary>
-internal sealed class BindQueryParser : LogParser
+internal sealed class BindQueryParser : LinePrefilter
 {
-    private readonly DomainProbes _batch = new();
-
-    public override bool CanPrefilter(IFieldSink sink) => !sink.NeedsEveryValue;
-
     /// <summary>The client address and the query name read from the bytes, as <see cref="TryParse(string, IFieldSink, out string?)"/> reads them.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override void Prefilter(ReadOnlySpan<byte> buffer, ReadOnlySpan<Range> lines, IFieldSink sink, Span<bool> parse)
-    {
-        _batch.Clear();
-        for (int i = 0; i < lines.Length; i++)
-        {
-            var (start, length) = lines[i].GetOffsetAndLength(buffer.Length);
-            parse[i] = length > 0 && MayHit(buffer, start, length, sink, i);
-        }
-        sink.ProbeDomains(_batch, parse);
-    }
-
-    private bool MayHit(ReadOnlySpan<byte> buffer, int start, int length, IFieldSink sink, int tag)
+    protected override bool MayHit(ReadOnlySpan<byte> buffer, int start, int length, IFieldSink sink, int tag)
     {
         var line = buffer.Slice(start, length);
         int client = line.IndexOf("client "u8), query = line.IndexOf("query: "u8);
@@ -725,14 +729,14 @@ internal sealed class BindQueryParser : LogParser
         var (first, firstLength) = Word(words, 0);
         var (at, atLength) = firstLength > 0 && words[first] == '@' && Word(words, first + firstLength) is { Length: > 0 } second ? second : (first, firstLength);
         int hash = words.Slice(at, atLength).IndexOf((byte)'#');
-        if (hash > 0 && Concerns(sink, IocKind.Address) && MayHit(sink, IocKind.Address, buffer, start + client + 7 + at, hash, _batch, tag))
+        if (hash > 0 && Concerns(sink, IocKind.Address) && MayHit(sink, IocKind.Address, buffer, start + client + 7 + at, hash, Batch, tag))
         {
             return true;
         }
         var rest = line[(query + 7)..];
         int space = rest.IndexOf((byte)' ');
         int nameLength = space < 0 ? rest.Length : space;
-        return nameLength == 0 || (Concerns(sink, IocKind.Domain) && MayHit(sink, IocKind.Domain, buffer, start + query + 7, nameLength, _batch, tag));
+        return nameLength == 0 || (Concerns(sink, IocKind.Domain) && MayHit(sink, IocKind.Domain, buffer, start + query + 7, nameLength, Batch, tag));
     }
 
     /// <summary>Where the word at or after <paramref name="from"/> starts in <paramref name="s"/>, and how long it is (0: none).</summary>
@@ -782,29 +786,14 @@ internal sealed class BindQueryParser : LogParser
 }
 
 /// <summary>Squid native access.log: time elapsed client code/status bytes method URL user hierarchy/peer type.</summary>
-internal sealed class SquidParser : LogParser
+internal sealed class SquidParser : LinePrefilter
 {
-    private readonly DomainProbes _batch = new();
-
-    public override bool CanPrefilter(IFieldSink sink) => !sink.NeedsEveryValue;
-
     /// <summary>The client, the URL (or CONNECT's host) and the peer read from the bytes, as <see cref="TryParse(string, IFieldSink, out string?)"/> reads them.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override void Prefilter(ReadOnlySpan<byte> buffer, ReadOnlySpan<Range> lines, IFieldSink sink, Span<bool> parse)
-    {
-        _batch.Clear();
-        Span<(int Start, int Length)> fields = stackalloc (int, int)[9];
-        for (int i = 0; i < lines.Length; i++)
-        {
-            var (start, length) = lines[i].GetOffsetAndLength(buffer.Length);
-            parse[i] = length > 0 && MayHit(buffer, start, length, sink, i, fields);
-        }
-        sink.ProbeDomains(_batch, parse);
-    }
-
-    private bool MayHit(ReadOnlySpan<byte> buffer, int start, int length, IFieldSink sink, int tag, Span<(int Start, int Length)> fields)
+    protected override bool MayHit(ReadOnlySpan<byte> buffer, int start, int length, IFieldSink sink, int tag)
     {
         var line = buffer.Slice(start, length);
+        Span<(int Start, int Length)> fields = stackalloc (int, int)[9];
         int count = 0;
         for (int at = 0; count < fields.Length; count++)
         {
@@ -824,14 +813,14 @@ internal sealed class SquidParser : LogParser
         {
             return true; // the string path words the problem
         }
-        if (Concerns(sink, IocKind.Address) && MayHit(sink, IocKind.Address, buffer, fields[2].Start, fields[2].Length, _batch, tag))
+        if (Concerns(sink, IocKind.Address) && MayHit(sink, IocKind.Address, buffer, fields[2].Start, fields[2].Length, Batch, tag))
         {
             return true;
         }
         // CONNECT requests log host:port rather than a URL.
         var url = buffer.Slice(fields[6].Start, fields[6].Length);
         var kind = buffer.Slice(fields[5].Start, fields[5].Length).SequenceEqual("CONNECT"u8) || url.IndexOf("://"u8) < 0 ? IocKind.Domain : IocKind.Url;
-        if (Concerns(sink, kind) && MayHit(sink, kind, buffer, fields[6].Start, fields[6].Length, _batch, tag))
+        if (Concerns(sink, kind) && MayHit(sink, kind, buffer, fields[6].Start, fields[6].Length, Batch, tag))
         {
             return true;
         }
@@ -841,7 +830,7 @@ internal sealed class SquidParser : LogParser
             int slash = hierarchy.IndexOf((byte)'/');
             var peer = slash > 0 ? hierarchy[(slash + 1)..] : [];
             if (peer.Length > 0 && !peer.SequenceEqual("-"u8) && Concerns(sink, IocKind.Domain)
-                && MayHit(sink, IocKind.Domain, buffer, fields[8].Start + slash + 1, peer.Length, _batch, tag))
+                && MayHit(sink, IocKind.Domain, buffer, fields[8].Start + slash + 1, peer.Length, Batch, tag))
             {
                 return true;
             }

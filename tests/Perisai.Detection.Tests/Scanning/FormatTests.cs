@@ -368,6 +368,35 @@ public sealed class ZeekPrefilterTests
 }
 
 /// <summary>
+/// Scans a generated log twice: with the line-rate prefilter (a set without engine indicators) and through the string
+/// path alone (the same set with one, which turns the prefilter off); the two must find the same hits and count the
+/// same malformed lines, which is how the prefilters are tested against an independent reading.
+/// </summary>
+internal static class StringPathOracle
+{
+    public static (List<(long Line, string Indicator, string Value)> Hits, ScanSummary Summary) Compare(string fileName, string log)
+    {
+        string dir = Directory.CreateTempSubdirectory("perisai-scan-").FullName;
+        string path = Path.Combine(dir, fileName);
+        File.WriteAllText(path, log);
+        List<(long, string, string)> Run(Perisai.Detection.Indicators.IndicatorSet set, out ScanSummary summary)
+        {
+            var hits = new List<(long, string, string)>();
+            summary = new Scanner(set, new FakeTimeProvider(Fixtures.Now)).Scan([path], new ScanOptions(), h => hits.Add((h.Line, h.Indicator.Id, h.Value)));
+            return hits;
+        }
+        var fast = Run(Fixtures.LookupSet(), out var fastSummary);
+        var exact = Run(Fixtures.Set(), out var exactSummary);
+        string[] text = File.ReadAllLines(path);
+        Directory.Delete(dir, recursive: true);
+        var differ = exact.Except(fast).Concat(fast.Except(exact)).Select(h => $"{h.Item1}: {text[h.Item1 - 1]}").Take(5);
+        Assert.True(exact.SequenceEqual(fast), string.Join("\n", differ));
+        Assert.Equal(exactSummary.Malformed, fastSummary.Malformed);
+        return (fast, fastSummary);
+    }
+}
+
+/// <summary>
 /// The JSON lines prefilter (tokens read from the bytes, values at known paths asked about, names looked up in batches)
 /// against the string path on the same large generated log: Suricata EVE and Zeek JSON events of every kind, with
 /// planted hits and near misses in every field, escapes, names that are not ASCII, addresses with ports, composed URLs
@@ -431,28 +460,13 @@ public sealed class JsonPrefilterTests
     [Fact]
     public void JsonLines_Prefiltered_HitExactlyAsTheStringPath()
     {
-        string dir = Directory.CreateTempSubdirectory("perisai-scan-").FullName;
-        string path = Path.Combine(dir, "eve.json");
-        File.WriteAllText(path, Log(30_000));
-        List<(long, string, string)> Run(Perisai.Detection.Indicators.IndicatorSet set, out ScanSummary summary)
-        {
-            var hits = new List<(long, string, string)>();
-            summary = new Scanner(set, new FakeTimeProvider(Fixtures.Now)).Scan([path], new ScanOptions(), h => hits.Add((h.Line, h.Indicator.Id, h.Value)));
-            return hits;
-        }
-        var fast = Run(Fixtures.LookupSet(), out var fastSummary);
-        var exact = Run(Fixtures.Set(), out var exactSummary); // the engine indicator turns the prefilter off
-        string[] text = File.ReadAllLines(path);
-        Directory.Delete(dir, recursive: true);
-        var missed = exact.Except(fast).Concat(fast.Except(exact)).Select(h => $"{h.Item1}: {text[h.Item1 - 1]}").Take(5);
-        Assert.True(exact.SequenceEqual(fast), string.Join("\n", missed));
-        Assert.Equal(exactSummary.Malformed, fastSummary.Malformed);
-        Assert.True(exactSummary.Malformed > 1000);
+        var (fast, summary) = StringPathOracle.Compare("eve.json", Log(30_000));
+        Assert.True(summary.Malformed > 1000);
         foreach (string id in new[] { Fixtures.EvilDomain, Fixtures.TenSlash8, Fixtures.BadUrl, Fixtures.Hash, Fixtures.Phish, Fixtures.V6, Fixtures.ForcedResolver, Fixtures.Agent, Fixtures.Idn })
         {
-            Assert.True(fast.Count(h => h.Item2 == id) > 50, id);
+            Assert.True(fast.Count(h => h.Indicator == id) > 50, id);
         }
-        Assert.DoesNotContain(fast, h => h.Item2 is Fixtures.Expired or Fixtures.Revoked or Fixtures.Resolver);
+        Assert.DoesNotContain(fast, h => h.Indicator is Fixtures.Expired or Fixtures.Revoked or Fixtures.Resolver);
     }
 }
 
@@ -468,26 +482,11 @@ public sealed class TextPrefilterTests
 
     private static void SameAsStringPath(string fileName, string log)
     {
-        string dir = Directory.CreateTempSubdirectory("perisai-scan-").FullName;
-        string path = Path.Combine(dir, fileName);
-        File.WriteAllText(path, log);
-        List<(long, string, string)> Run(Perisai.Detection.Indicators.IndicatorSet set, out ScanSummary summary)
-        {
-            var hits = new List<(long, string, string)>();
-            summary = new Scanner(set, new FakeTimeProvider(Fixtures.Now)).Scan([path], new ScanOptions(), h => hits.Add((h.Line, h.Indicator.Id, h.Value)));
-            return hits;
-        }
-        var fast = Run(Fixtures.LookupSet(), out var fastSummary);
-        var exact = Run(Fixtures.Set(), out var exactSummary); // the engine indicator turns the prefilter off
-        string[] text = File.ReadAllLines(path);
-        Directory.Delete(dir, recursive: true);
-        var differ = exact.Except(fast).Concat(fast.Except(exact)).Select(h => $"{h.Item1}: {text[h.Item1 - 1]}").Take(5);
-        Assert.True(exact.SequenceEqual(fast), string.Join("\n", differ));
-        Assert.Equal(exactSummary.Malformed, fastSummary.Malformed);
-        Assert.True(exactSummary.Malformed > 100);
+        var (fast, summary) = StringPathOracle.Compare(fileName, log);
+        Assert.True(summary.Malformed > 100);
         Assert.True(fast.Count > 1000);
-        Assert.Contains(fast, h => h.Item2 == Fixtures.EvilDomain);
-        Assert.Contains(fast, h => h.Item2 == Fixtures.TenSlash8);
+        Assert.Contains(fast, h => h.Indicator == Fixtures.EvilDomain);
+        Assert.Contains(fast, h => h.Indicator == Fixtures.TenSlash8);
     }
 
     private static string Pick(Random rng, string[] from) => from[rng.Next(from.Length)];
