@@ -55,6 +55,23 @@ internal static class Fixtures
     }
 
     /// <summary>
+    /// The set with one more engine indicator, which never matches but refers to every type of object a log value
+    /// becomes: every line with a value is then parsed by the string path, none skipped by a prefilter.
+    /// </summary>
+    public static IndicatorSet StringPathSet()
+    {
+        const string Everything = "[domain-name:value LIKE '%.never.invalid'] OR [ipv4-addr:value LIKE 'never%'] OR [ipv6-addr:value LIKE 'never%'] "
+            + "OR [url:value LIKE 'never%'] OR [email-addr:value LIKE 'never%'] OR [file:name LIKE 'never%'] "
+            + "OR [x509-certificate:serial_number LIKE 'never%'] OR [network-traffic:protocols[*] LIKE 'never%'] OR [x-ja3:value LIKE 'never%']";
+        string bundle = Bundle().Replace("]}", "," + Indicator("indicator--00000000-0000-4000-8000-0000000000ff", Everything) + "]}", StringComparison.Ordinal);
+        var problems = new List<IndicatorProblem>();
+        var set = IndicatorSet.Build(IndicatorSource.Read("intel.json", bundle, problems), Now);
+        Assert.Empty(problems);
+        Assert.Equal(2, set.Engine.Count);
+        return set;
+    }
+
+    /// <summary>
     /// The set without the indicator the pattern engine runs: with one loaded every value of every line is wanted, and
     /// the Zeek prefilter (the line-rate path) is off; without, it is on.
     /// </summary>

@@ -38,8 +38,11 @@ public interface IFieldSink
     /// <summary>Whether an indicator looks for any value of this kind at all.</summary>
     bool Wants(IocKind kind);
 
-    /// <summary>Whether every value of every line is wanted (patterns run by the engine see whole events), so no line may be skipped.</summary>
-    bool NeedsEveryValue { get; }
+    /// <summary>
+    /// Whether a line holding a value of this kind is wanted whole even when no lookup hits: an indicator run by the
+    /// pattern engine refers to the kind of object such a value becomes, so the line may take part in its matches.
+    /// </summary>
+    bool Feeds(IocKind kind);
 
     /// <summary>Whether some indicator would match <paramref name="value"/> as a <paramref name="kind"/> (a prefilter: no hit is recorded).</summary>
     bool Probe(IocKind kind, ReadOnlySpan<char> value);
@@ -85,7 +88,7 @@ public abstract class LogParser
     /// the others, and answers false for now; true means the line is to be parsed.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    protected static bool MayHit(IFieldSink sink, IocKind kind, ReadOnlySpan<byte> buffer, int offset, int length, DomainProbes batch, int tag)
+    protected bool MayHit(IFieldSink sink, IocKind kind, ReadOnlySpan<byte> buffer, int offset, int length, DomainProbes batch, int tag)
     {
         ArgumentNullException.ThrowIfNull(sink);
         ArgumentNullException.ThrowIfNull(batch);
@@ -94,6 +97,10 @@ public abstract class LogParser
         {
             return false;
         }
+        if (Fed(kind))
+        {
+            return true; // the engine may want the line whole
+        }
         switch (kind)
         {
             case IocKind.Domain:
@@ -101,11 +108,11 @@ public abstract class LogParser
                 // (which Emit trims at either end).
                 if (value[0] != '[' && value[^1] != ']' && !char.IsAsciiDigit((char)value[0]) && Scanning.ByteSearch.IndexOf(value, (byte)':') < 0)
                 {
-                    return sink.Wants(IocKind.Domain) && !batch.Add(buffer, offset, length, tag);
+                    return Wanted(IocKind.Domain) && !batch.Add(buffer, offset, length, tag);
                 }
                 return MayHit(sink, kind, value);
             case IocKind.Url:
-                if (sink.Wants(IocKind.Url) && MayHit(sink, kind, value))
+                if (Wanted(IocKind.Url) && MayHit(sink, kind, value))
                 {
                     return true;
                 }
@@ -127,14 +134,43 @@ public abstract class LogParser
         }
     }
 
-    /// <summary>Whether a field of <paramref name="kind"/> can hold anything an indicator looks for (a URL holds a name, a name's field an address at times).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    protected static bool Concerns(IFieldSink sink, IocKind kind)
+    private static readonly IocKind[] Kinds = Enum.GetValues<IocKind>();
+
+    // What the sink wants and what the engine takes in, by kind: read once per batch (Notice), since a call through the
+    // interface for every value of every line cost the line rate several percent.
+    private uint _wanted, _fed;
+
+    /// <summary>Reads what <paramref name="sink"/> wants and what its engine takes in, for the batch that follows.</summary>
+    protected void Notice(IFieldSink sink)
     {
         ArgumentNullException.ThrowIfNull(sink);
-        return sink.Wants(kind)
-            || (kind is IocKind.Domain or IocKind.Url && (sink.Wants(IocKind.Domain) || sink.Wants(IocKind.Address)));
+        (_wanted, _fed) = (0, 0);
+        foreach (var kind in Kinds)
+        {
+            _wanted |= sink.Wants(kind) ? 1u << (int)kind : 0;
+            _fed |= sink.Feeds(kind) ? 1u << (int)kind : 0;
+        }
     }
+
+    /// <summary>Whether an indicator looks for values of <paramref name="kind"/> (as noticed).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    protected bool Wanted(IocKind kind) => (_wanted & (1u << (int)kind)) != 0;
+
+    /// <summary>Whether the engine takes in lines with values of <paramref name="kind"/> (as noticed).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    protected bool Takes(IocKind kind) => (_fed & (1u << (int)kind)) != 0;
+
+    /// <summary>
+    /// Whether a field of <paramref name="kind"/> can hold anything an indicator looks for or the engine takes in (a URL
+    /// holds a name, a name's field an address at times).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    protected bool Concerns(IocKind kind) => Wanted(kind) || Fed(kind)
+        || (kind is IocKind.Domain or IocKind.Url && (Wanted(IocKind.Domain) || Wanted(IocKind.Address)));
+
+    /// <summary>Whether a field of <paramref name="kind"/> yields a value the engine takes in (Emit reads a URL's host and a name's field as an address at times).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool Fed(IocKind kind) => Takes(kind) || (kind is IocKind.Domain or IocKind.Url && (Takes(IocKind.Domain) || Takes(IocKind.Address)));
 
     /// <summary>A value asked about at once, widened to characters; true (parse the line) when it is not plain ASCII.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -293,7 +329,7 @@ internal sealed class ZeekParser(IReadOnlyDictionary<string, IocKind>? extra) : 
     private readonly DomainProbes _batch = new();
 
     public override bool CanPrefilter(IFieldSink sink) => _fields is null ? _json.CanPrefilter(sink)
-        : !_slowOnly && !sink.NeedsEveryValue && _separator <= 0x7F && _set.Length == 1 && _set[0] <= 0x7F;
+        : !_slowOnly && _separator <= 0x7F && _set.Length == 1 && _set[0] <= 0x7F;
 
     /// <summary>
     /// The batch form of the line-rate path: every line's columns found, its names hashed, and then all the names
@@ -310,6 +346,7 @@ internal sealed class ZeekParser(IReadOnlyDictionary<string, IocKind>? extra) : 
         }
         byte sep = (byte)_separator, set = (byte)_set[0];
         Span<int> ends = stackalloc int[_lastProbe + 1];
+        Notice(sink);
         _batch.Clear();
         parse[..lines.Length].Clear();
         for (int i = 0; i < lines.Length; i++)
@@ -333,7 +370,7 @@ internal sealed class ZeekParser(IReadOnlyDictionary<string, IocKind>? extra) : 
             }
             foreach (var (column, kind) in _probes)
             {
-                if (!Concerns(sink, kind))
+                if (!Concerns(kind))
                 {
                     continue;
                 }
@@ -490,11 +527,12 @@ internal abstract class LinePrefilter : LogParser
     /// <summary>The names of the lines being looked at, to be looked up together.</summary>
     protected DomainProbes Batch { get; } = new();
 
-    public override bool CanPrefilter(IFieldSink sink) => !sink.NeedsEveryValue;
+    public override bool CanPrefilter(IFieldSink sink) => true;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Prefilter(ReadOnlySpan<byte> buffer, ReadOnlySpan<Range> lines, IFieldSink sink, Span<bool> parse)
     {
+        Notice(sink);
         Batch.Clear();
         for (int i = 0; i < lines.Length; i++)
         {
@@ -557,8 +595,8 @@ internal sealed class JsonLineParser(IReadOnlyDictionary<string, IocKind>? extra
                 case JsonToken.End:
                     // The string path composes http://host + target when the target is a path (Suricata's http.url,
                     // Zeek's uri).
-                    return host < 0 || target < 0 || !sink.Wants(IocKind.Url)
-                        || (!escapedHalf && (targetLength == 0 || buffer[target] != '/' || !MayHitUrl(sink, buffer.Slice(host, hostLength), buffer.Slice(target, targetLength))));
+                    return host < 0 || target < 0 || (!Wanted(IocKind.Url) && !Takes(IocKind.Url))
+                        || (!escapedHalf && !Takes(IocKind.Url) && (targetLength == 0 || buffer[target] != '/' || !MayHitUrl(sink, buffer.Slice(host, hostLength), buffer.Slice(target, targetLength))));
                 case JsonToken.Name:
                     // The name is appended after a dot, tentatively: a value under it sees it, and an object under it
                     // keeps it.
@@ -605,7 +643,7 @@ internal sealed class JsonLineParser(IReadOnlyDictionary<string, IocKind>? extra
                         (target, targetLength) = (at, size);
                         escapedHalf |= tokens.Escaped;
                     }
-                    if (kind is { } wanted && Concerns(sink, wanted) && (tokens.Escaped || MayHit(sink, wanted, buffer, at, size, Batch, tag)))
+                    if (kind is { } wanted && Concerns(wanted) && (tokens.Escaped || MayHit(sink, wanted, buffer, at, size, Batch, tag)))
                     {
                         return false;
                     }
@@ -729,14 +767,14 @@ internal sealed class BindQueryParser : LinePrefilter
         var (first, firstLength) = Word(words, 0);
         var (at, atLength) = firstLength > 0 && words[first] == '@' && Word(words, first + firstLength) is { Length: > 0 } second ? second : (first, firstLength);
         int hash = words.Slice(at, atLength).IndexOf((byte)'#');
-        if (hash > 0 && Concerns(sink, IocKind.Address) && MayHit(sink, IocKind.Address, buffer, start + client + 7 + at, hash, Batch, tag))
+        if (hash > 0 && Concerns(IocKind.Address) && MayHit(sink, IocKind.Address, buffer, start + client + 7 + at, hash, Batch, tag))
         {
             return true;
         }
         var rest = line[(query + 7)..];
         int space = rest.IndexOf((byte)' ');
         int nameLength = space < 0 ? rest.Length : space;
-        return nameLength == 0 || (Concerns(sink, IocKind.Domain) && MayHit(sink, IocKind.Domain, buffer, start + query + 7, nameLength, Batch, tag));
+        return nameLength == 0 || (Concerns(IocKind.Domain) && MayHit(sink, IocKind.Domain, buffer, start + query + 7, nameLength, Batch, tag));
     }
 
     /// <summary>Where the word at or after <paramref name="from"/> starts in <paramref name="s"/>, and how long it is (0: none).</summary>
@@ -813,14 +851,14 @@ internal sealed class SquidParser : LinePrefilter
         {
             return true; // the string path words the problem
         }
-        if (Concerns(sink, IocKind.Address) && MayHit(sink, IocKind.Address, buffer, fields[2].Start, fields[2].Length, Batch, tag))
+        if (Concerns(IocKind.Address) && MayHit(sink, IocKind.Address, buffer, fields[2].Start, fields[2].Length, Batch, tag))
         {
             return true;
         }
         // CONNECT requests log host:port rather than a URL.
         var url = buffer.Slice(fields[6].Start, fields[6].Length);
         var kind = buffer.Slice(fields[5].Start, fields[5].Length).SequenceEqual("CONNECT"u8) || url.IndexOf("://"u8) < 0 ? IocKind.Domain : IocKind.Url;
-        if (Concerns(sink, kind) && MayHit(sink, kind, buffer, fields[6].Start, fields[6].Length, Batch, tag))
+        if (Concerns(kind) && MayHit(sink, kind, buffer, fields[6].Start, fields[6].Length, Batch, tag))
         {
             return true;
         }
@@ -829,7 +867,7 @@ internal sealed class SquidParser : LinePrefilter
             var hierarchy = buffer.Slice(fields[8].Start, fields[8].Length);
             int slash = hierarchy.IndexOf((byte)'/');
             var peer = slash > 0 ? hierarchy[(slash + 1)..] : [];
-            if (peer.Length > 0 && !peer.SequenceEqual("-"u8) && Concerns(sink, IocKind.Domain)
+            if (peer.Length > 0 && !peer.SequenceEqual("-"u8) && Concerns(IocKind.Domain)
                 && MayHit(sink, IocKind.Domain, buffer, fields[8].Start + slash + 1, peer.Length, Batch, tag))
             {
                 return true;

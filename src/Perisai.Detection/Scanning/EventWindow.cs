@@ -53,6 +53,69 @@ internal sealed class EventWindow
         _leaves = [.. set.Engine.Select(e => Leaves(e.Matcher.Pattern).ToArray())];
         _history = [.. set.Engine.Select(_ => new List<Event>())];
         _reported = [.. set.Engine.Select(_ => new HashSet<(string, long)>())];
+        var types = set.Engine.SelectMany(e => ObjectTypes(e.Matcher.Pattern)).ToHashSet(StringComparer.Ordinal);
+        _fed = [.. Enum.GetValues<IocKind>().Select(k => TypesOf(k).Any(types.Contains))];
+    }
+
+    private readonly bool[] _fed;
+
+    /// <summary>
+    /// Whether a value of <paramref name="kind"/> becomes an object of a type some engine indicator refers to. A line
+    /// without one can satisfy none of their observation expressions (a comparison holds only for an object of its
+    /// type, STIX 2.1 §9.4), so the prefilters may skip it as for lookups alone.
+    /// </summary>
+    public bool Feeds(IocKind kind) => _fed[(int)kind];
+
+    /// <summary>The object types a value of this kind becomes in an observation (<see cref="Scos.Json"/>).</summary>
+    private static string[] TypesOf(IocKind kind) => kind switch
+    {
+        IocKind.Address => ["ipv4-addr", "ipv6-addr"],
+        IocKind.Domain => ["domain-name"],
+        IocKind.Url => ["url"],
+        IocKind.Email => ["email-addr"],
+        IocKind.FileHash => ["file"],
+        IocKind.CertificateFingerprint => ["x509-certificate"],
+        IocKind.UserAgent => ["network-traffic"],
+        _ => ["x-ja3"],
+    };
+
+    /// <summary>The object types a pattern's comparisons refer to.</summary>
+    private static IEnumerable<string> ObjectTypes(Pattern pattern)
+    {
+        var stack = new Stack<object>([pattern.Root]);
+        while (stack.TryPop(out var node))
+        {
+            switch (node)
+            {
+                case ObservationTest t:
+                    stack.Push(t.Comparison);
+                    break;
+                case ObservationGroup g:
+                    foreach (var o in g.Operands)
+                    {
+                        stack.Push(o);
+                    }
+                    break;
+                case QualifiedObservation q:
+                    stack.Push(q.Inner);
+                    break;
+                case ComparisonGroup c:
+                    foreach (var o in c.Operands)
+                    {
+                        stack.Push(o);
+                    }
+                    break;
+                case PropertyComparison p:
+                    yield return p.Path.ObjectType;
+                    break;
+                case SetComparison sc:
+                    yield return sc.Path.ObjectType;
+                    break;
+                case ExistsComparison x:
+                    yield return x.Path.ObjectType;
+                    break;
+            }
+        }
     }
 
     /// <summary>The file whose lines follow.</summary>

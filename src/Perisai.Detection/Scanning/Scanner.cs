@@ -308,7 +308,7 @@ public sealed class Scanner(IndicatorSet indicators, TimeProvider time)
 
         public EventWindow? Window { get; init; }
 
-        public bool NeedsEveryValue => Window is not null;
+        public bool Feeds(IocKind kind) => Window is not null && Window.Feeds(kind);
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public bool Probe(IocKind kind, ReadOnlySpan<char> value)

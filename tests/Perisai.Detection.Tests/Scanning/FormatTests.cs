@@ -369,8 +369,9 @@ public sealed class ZeekPrefilterTests
 
 /// <summary>
 /// Scans a generated log twice: with the line-rate prefilter (a set without engine indicators) and through the string
-/// path alone (the same set with one, which turns the prefilter off); the two must find the same hits and count the
-/// same malformed lines, which is how the prefilters are tested against an independent reading.
+/// path alone (the same set with an engine indicator that refers to every kind of object, so every line is parsed); the
+/// two must find the same hits and count the same malformed lines, which is how the prefilters are tested against an
+/// independent reading.
 /// </summary>
 internal static class StringPathOracle
 {
@@ -386,7 +387,7 @@ internal static class StringPathOracle
             return hits;
         }
         var fast = Run(Fixtures.LookupSet(), out var fastSummary);
-        var exact = Run(Fixtures.Set(), out var exactSummary);
+        var exact = Run(Fixtures.StringPathSet(), out var exactSummary);
         string[] text = File.ReadAllLines(path);
         Directory.Delete(dir, recursive: true);
         var differ = exact.Except(fast).Concat(fast.Except(exact)).Select(h => $"{h.Item1}: {text[h.Item1 - 1]}").Take(5);
@@ -630,6 +631,19 @@ public sealed class EngineWindowBoundaryTests
         Directory.Delete(dir, recursive: true);
         // Data lines start at line 3: event i is on line i + 3.
         Assert.Equal([EventWindow.Size - 5 + 3L, EventWindow.Size + 5 + 3L], hits.Order().ToArray());
+    }
+
+    [Fact]
+    public void Engine_TakesInOnlyTheKindsItsPatternsReferTo()
+    {
+        // The fixture's engine indicator is about files ([file:name = 'x.exe' AND file:size = 3]): lines with hashes may
+        // take part, a line of names and addresses cannot, and is left to the prefilters.
+        var window = new EventWindow(Fixtures.Set(), _ => { }, new ScanSummary());
+        Assert.True(window.Feeds(Perisai.Detection.Indicators.IocKind.FileHash));
+        Assert.False(window.Feeds(Perisai.Detection.Indicators.IocKind.Domain));
+        Assert.False(window.Feeds(Perisai.Detection.Indicators.IocKind.Address));
+        var all = new EventWindow(Fixtures.StringPathSet(), _ => { }, new ScanSummary());
+        Assert.All(Enum.GetValues<Perisai.Detection.Indicators.IocKind>(), k => Assert.True(all.Feeds(k), k.ToString()));
     }
 
     [Fact]
