@@ -50,14 +50,32 @@ public sealed class BrowserTests
         return data;
     }
 
-    // Generous timeouts: CI runs the test assemblies side by side on two cores, and a page may wait for its turn.
-    private static async Task<IPage> NewPageAsync(IBrowser browser)
+    /// <summary>Debian's Chromium through Playwright, headless, with one page at a desktop's size.</summary>
+    private sealed class Browser : IAsyncDisposable
     {
-        var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
-        context.SetDefaultTimeout(90_000);
-        context.SetDefaultNavigationTimeout(90_000);
-        Assertions.SetDefaultExpectTimeout(30_000);
-        return await context.NewPageAsync();
+        private IPlaywright _playwright = null!;
+        private IBrowser _browser = null!;
+
+        public IPage Page { get; private set; } = null!;
+
+        public static async Task<Browser> OpenAsync()
+        {
+            var b = new Browser { _playwright = await Playwright.CreateAsync() };
+            b._browser = await b._playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
+            // Generous timeouts: CI runs the test assemblies side by side on two cores, and a page may wait for its turn.
+            var context = await b._browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
+            context.SetDefaultTimeout(90_000);
+            context.SetDefaultNavigationTimeout(90_000);
+            Assertions.SetDefaultExpectTimeout(30_000);
+            b.Page = await context.NewPageAsync();
+            return b;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _browser.DisposeAsync();
+            _playwright.Dispose();
+        }
     }
 
     /// <summary>
@@ -122,9 +140,8 @@ public sealed class BrowserTests
         string data = await NodeAsync();
         string shots = Screenshots();
         await using var node = await PerisaiProcess.StartAsync(data);
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
-        var page = await NewPageAsync(browser);
+        await using var browser = await Browser.OpenAsync();
+        var page = browser.Page;
 
         // A wrong password is refused with one message for every failure.
         await page.GotoAsync(node.BaseUrl + "/ui/login");
@@ -218,9 +235,8 @@ public sealed class BrowserTests
         string data = await NodeAsync();
         string shots = Screenshots();
         await using var node = await PerisaiProcess.StartAsync(data);
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
-        var page = await NewPageAsync(browser);
+        await using var browser = await Browser.OpenAsync();
+        var page = browser.Page;
 
         await SignInAsync(page, node.BaseUrl, "my-lead");
         await page.GetByRole(AriaRole.Link, new() { Name = "Administration" }).ClickAsync();
@@ -258,9 +274,8 @@ public sealed class BrowserTests
         Assert.SkipWhen(!File.Exists(Chromium), NoBrowser);
         string shots = Screenshots();
         await using var node = await PerisaiProcess.StartAsync(Path.Combine(PerisaiProcess.TempDir(), "data"), "--demo");
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
-        var page = await NewPageAsync(browser);
+        await using var browser = await Browser.OpenAsync();
+        var page = browser.Page;
         await page.GotoAsync(node.BaseUrl + "/ui/login");
         await page.GetByLabel("Account").FillAsync("mycert-analyst");
         await page.GetByLabel("Password").FillAsync(node.DemoPasswords["mycert-analyst"]);
@@ -304,9 +319,8 @@ public sealed class BrowserTests
     {
         Assert.SkipWhen(!File.Exists(Chromium), NoBrowser);
         await using var node = await PerisaiProcess.StartAsync(Path.Combine(PerisaiProcess.TempDir(), "data"), "--demo");
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
-        var page = await NewPageAsync(browser);
+        await using var browser = await Browser.OpenAsync();
+        var page = browser.Page;
         await page.GotoAsync(node.BaseUrl + "/ui/login");
         await AssertAccessibleAsync(page, "login");
         await page.GetByLabel("Account").FillAsync("mycert-analyst");

@@ -187,14 +187,9 @@ public abstract class LogParser
         {
             return sink.Probe(kind, text);
         }
-        // Emit's reading of a name's field: a port dropped, brackets trimmed, then an address or a name.
-        int colon = text.LastIndexOf(':');
-        if (colon > 0 && text.IndexOf(':') == colon && !text[(colon + 1)..].ContainsAnyExceptInRange('0', '9'))
-        {
-            text = text[..colon];
-        }
-        text = text.Trim("[]");
-        return IpSet.TryParse(text, out _) ? sink.Probe(IocKind.Address, text) : sink.Probe(IocKind.Domain, text);
+        // Emit's reading of a name's field: its host, then an address or a name.
+        var host = LogFormats.Host(text);
+        return IpSet.TryParse(host, out _) ? sink.Probe(IocKind.Address, host) : sink.Probe(IocKind.Domain, host);
     }
 
     /// <summary>A parser for <paramref name="format"/>, with field names mapped by <paramref name="fields"/> on top of the built-in names.</summary>
@@ -281,9 +276,8 @@ public static class LogFormats
         switch (kind)
         {
             case IocKind.Domain:
-                // "host" fields carry a port at times (Zeek http.log, Squid CONNECT), and an address at others.
-                string host = StripPort(value);
-                sink.Value(IpSet.TryParse(host.Trim('[', ']'), out _) ? IocKind.Address : IocKind.Domain, field, host.Trim('[', ']'));
+                var host = Host(value);
+                sink.Value(IpSet.TryParse(host, out _) ? IocKind.Address : IocKind.Domain, field, host.ToString());
                 break;
             case IocKind.Email:
                 int lt = value.IndexOf('<', StringComparison.Ordinal), gt = value.LastIndexOf('>');
@@ -302,10 +296,18 @@ public static class LogFormats
         }
     }
 
-    private static string StripPort(string host)
+    /// <summary>
+    /// The host in a name's field: "host" fields carry a port at times (Zeek http.log, Squid CONNECT), and an address in
+    /// brackets at others; the port is dropped and the brackets trimmed. The prefilters read fields this same way.
+    /// </summary>
+    internal static ReadOnlySpan<char> Host(ReadOnlySpan<char> value)
     {
-        int colon = host.LastIndexOf(':');
-        return colon > 0 && host.IndexOf(':', StringComparison.Ordinal) == colon && host[(colon + 1)..].All(char.IsAsciiDigit) ? host[..colon] : host;
+        int colon = value.LastIndexOf(':');
+        if (colon > 0 && value.IndexOf(':') == colon && !value[(colon + 1)..].ContainsAnyExceptInRange('0', '9'))
+        {
+            value = value[..colon];
+        }
+        return value.Trim("[]");
     }
 
     internal static DateTimeOffset? EpochSeconds(string text) =>

@@ -82,13 +82,43 @@ internal sealed class EventWindow
     /// <summary>The object types a pattern's comparisons refer to.</summary>
     private static IEnumerable<string> ObjectTypes(Pattern pattern)
     {
-        var stack = new Stack<object>([pattern.Root]);
-        while (stack.TryPop(out var node))
+        foreach (var test in Tests(pattern))
         {
-            switch (node)
+            var stack = new Stack<ComparisonExpression>([test.Comparison]);
+            while (stack.TryPop(out var c))
+            {
+                switch (c)
+                {
+                    case ComparisonGroup g:
+                        foreach (var o in g.Operands)
+                        {
+                            stack.Push(o);
+                        }
+                        break;
+                    case PropertyComparison p:
+                        yield return p.Path.ObjectType;
+                        break;
+                    case SetComparison sc:
+                        yield return sc.Path.ObjectType;
+                        break;
+                    case ExistsComparison x:
+                        yield return x.Path.ObjectType;
+                        break;
+                }
+            }
+        }
+    }
+
+    /// <summary>A pattern's observation expressions (the bracketed tests), whatever combines and qualifies them.</summary>
+    private static IEnumerable<ObservationTest> Tests(Pattern pattern)
+    {
+        var stack = new Stack<ObservationExpression>([pattern.Root]);
+        while (stack.TryPop(out var e))
+        {
+            switch (e)
             {
                 case ObservationTest t:
-                    stack.Push(t.Comparison);
+                    yield return t;
                     break;
                 case ObservationGroup g:
                     foreach (var o in g.Operands)
@@ -98,21 +128,6 @@ internal sealed class EventWindow
                     break;
                 case QualifiedObservation q:
                     stack.Push(q.Inner);
-                    break;
-                case ComparisonGroup c:
-                    foreach (var o in c.Operands)
-                    {
-                        stack.Push(o);
-                    }
-                    break;
-                case PropertyComparison p:
-                    yield return p.Path.ObjectType;
-                    break;
-                case SetComparison sc:
-                    yield return sc.Path.ObjectType;
-                    break;
-                case ExistsComparison x:
-                    yield return x.Path.ObjectType;
                     break;
             }
         }
@@ -124,28 +139,8 @@ internal sealed class EventWindow
     private sealed record Event(string File, long Line, DateTimeOffset Time, List<(IocKind Kind, string Value)> Values);
 
     /// <summary>Each observation expression's comparison as a pattern of its own.</summary>
-    private static IEnumerable<PatternMatcher> Leaves(Pattern pattern)
-    {
-        var stack = new Stack<ObservationExpression>([pattern.Root]);
-        while (stack.TryPop(out var e))
-        {
-            switch (e)
-            {
-                case ObservationTest t:
-                    yield return PatternMatcher.Compile(new Pattern(t, pattern.Text));
-                    break;
-                case ObservationGroup g:
-                    foreach (var o in g.Operands)
-                    {
-                        stack.Push(o);
-                    }
-                    break;
-                case QualifiedObservation q:
-                    stack.Push(q.Inner);
-                    break;
-            }
-        }
-    }
+    private static IEnumerable<PatternMatcher> Leaves(Pattern pattern) =>
+        Tests(pattern).Select(t => PatternMatcher.Compile(new Pattern(t, pattern.Text)));
 
     public void BeginLine(long line)
     {

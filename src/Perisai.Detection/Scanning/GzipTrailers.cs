@@ -12,7 +12,7 @@ namespace Perisai.Detection.Scanning;
 /// instead, which adds up by chance once in four billion; a header's ten bytes occur by chance about once in 200 GB of
 /// compressed data. Reads from a pipe as well as from a file: nothing is sought.
 /// </summary>
-internal sealed class GzipTrailers(Stream inner) : Stream
+internal sealed class GzipTrailers(Stream inner) : ReadOnlyStream(inner)
 {
     /// <summary>Bytes kept from before each read: a member's header (10 bytes) and the ISIZE before it (4) may straddle reads.</summary>
     private const int Keep = 16;
@@ -28,11 +28,9 @@ internal sealed class GzipTrailers(Stream inner) : Stream
     public bool Intact(long decompressed) =>
         Count >= 18 && _kept >= 4 && (uint)(_sizes + BinaryPrimitives.ReadUInt32LittleEndian(_history.AsSpan(_kept - 4))) == (uint)decompressed;
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
-        int n = inner.Read(buffer);
+        int n = Inner.Read(buffer);
         if (n > 0)
         {
             Watch(buffer[..n]);
@@ -88,34 +86,5 @@ internal sealed class GzipTrailers(Stream inner) : Stream
         {
             _sizes += BinaryPrimitives.ReadUInt32LittleEndian(bytes[(at - 4)..at]);
         }
-    }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => Count; set => throw new NotSupportedException(); }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            inner.Dispose();
-        }
-        base.Dispose(disposing);
     }
 }

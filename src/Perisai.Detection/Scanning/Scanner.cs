@@ -343,51 +343,15 @@ public sealed class Scanner(IndicatorSet indicators, TimeProvider time)
     }
 
     /// <summary>Counts the bytes read through it: the decompressed size of a gzip log.</summary>
-    private sealed class CountingStream(Stream inner) : Stream
+    private sealed class CountingStream(Stream inner) : ReadOnlyStream(inner)
     {
         public long Count { get; private set; }
 
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => Count; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            int n = inner.Read(buffer, offset, count);
-            Count += n;
-            return n;
-        }
-
         public override int Read(Span<byte> buffer)
         {
-            int n = inner.Read(buffer);
+            int n = Inner.Read(buffer);
             Count += n;
             return n;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-            }
-            base.Dispose(disposing);
         }
     }
 }

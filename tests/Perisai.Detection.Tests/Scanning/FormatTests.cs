@@ -605,32 +605,56 @@ public sealed class FollowTests
     }
 }
 
-/// <summary>Engine windows overlap: a sequence across a window's end is seen, and reported once.</summary>
+/// <summary>Engine histories: sequences across the window's end, far apart, and across files; the kinds taken in.</summary>
 public sealed class EngineWindowBoundaryTests
 {
+    private const string ZeekHeader = "#separator \\x09\n#fields\tts\tid.orig_h\tid.resp_h\tquery\n";
+
+    /// <summary>A set of one indicator with <paramref name="pattern"/>, run by the engine.</summary>
+    private static Perisai.Detection.Indicators.IndicatorSet OneIndicator(string id, string pattern)
+    {
+        string bundle = "[{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"" + id + "\",\"created\":\"2026-01-01T00:00:00.000Z\",\"modified\":\"2026-01-01T00:00:00.000Z\","
+            + "\"pattern\":" + System.Text.Json.JsonSerializer.Serialize(pattern) + ",\"pattern_type\":\"stix\",\"valid_from\":\"2026-01-01T00:00:00Z\"}]";
+        var set = Perisai.Detection.Indicators.IndicatorSet.Build(Perisai.Detection.Indicators.IndicatorSource.Read("intel.json", bundle, []), Fixtures.Now);
+        Assert.Single(set.Engine);
+        return set;
+    }
+
+    /// <summary>Writes the files into a directory, scans it, and gives each hit's file name and line.</summary>
+    private static List<(string File, long Line)> Scan(Perisai.Detection.Indicators.IndicatorSet set, params (string Name, string Content)[] files)
+    {
+        string dir = Directory.CreateTempSubdirectory("perisai-scan-").FullName;
+        foreach (var (name, content) in files)
+        {
+            File.WriteAllText(Path.Combine(dir, name), content);
+        }
+        var hits = new List<(string, long)>();
+        new Scanner(set, new FakeTimeProvider(Fixtures.Now)).Scan([dir], new ScanOptions(), h => hits.Add((Path.GetFileName(h.File), h.Line)));
+        Directory.Delete(dir, recursive: true);
+        return [.. hits.Order()];
+    }
+
+    /// <summary>A Zeek log of <paramref name="events"/> lines, a second apart, with the given query and responder per event.</summary>
+    private static string ZeekLog(int events, Func<int, string> query, Func<int, string> responder)
+    {
+        var log = new StringBuilder(ZeekHeader);
+        for (int i = 0; i < events; i++)
+        {
+            log.Append(System.Globalization.CultureInfo.InvariantCulture, $"{1764417600 + i}.0\t192.168.1.5\t{responder(i)}\t{query(i)}\n");
+        }
+        return log.ToString();
+    }
+
     [Fact]
     public void Engine_SequenceAcrossAWindowBoundary_IsSeenOnce()
     {
-        const string Sequence = "indicator--00000000-0000-4000-8000-0000000000e3";
-        string bundle = "[{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"" + Sequence + "\",\"created\":\"2026-01-01T00:00:00.000Z\",\"modified\":\"2026-01-01T00:00:00.000Z\","
-            + "\"pattern\":\"([domain-name:value = 'stage1.example'] FOLLOWEDBY [ipv4-addr:value = '203.0.113.66']) WITHIN 60 SECONDS\",\"pattern_type\":\"stix\",\"valid_from\":\"2026-01-01T00:00:00Z\"}]";
-        var set = Perisai.Detection.Indicators.IndicatorSet.Build(Perisai.Detection.Indicators.IndicatorSource.Read("intel.json", bundle, []), Fixtures.Now);
-        var log = new StringBuilder("#separator \\x09\n#fields\tts\tid.orig_h\tid.resp_h\tquery\n");
-        int events = EventWindow.Size + 50;
-        for (int i = 0; i < events; i++)
-        {
-            string query = i == EventWindow.Size - 5 ? "stage1.example" : $"n{i}.example";
-            string resp = i == EventWindow.Size + 5 ? "203.0.113.66" : "192.168.1.1";
-            log.Append(System.Globalization.CultureInfo.InvariantCulture, $"{1764417600 + i}.0\t192.168.1.5\t{resp}\t{query}\n");
-        }
-        string dir = Directory.CreateTempSubdirectory("perisai-scan-").FullName;
-        string path = Path.Combine(dir, "dns.log");
-        File.WriteAllText(path, log.ToString());
-        var hits = new List<long>();
-        new Scanner(set, new FakeTimeProvider(Fixtures.Now)).Scan([path], new ScanOptions(), h => hits.Add(h.Line));
-        Directory.Delete(dir, recursive: true);
+        var set = OneIndicator("indicator--00000000-0000-4000-8000-0000000000e3",
+            "([domain-name:value = 'stage1.example'] FOLLOWEDBY [ipv4-addr:value = '203.0.113.66']) WITHIN 60 SECONDS");
+        string log = ZeekLog(EventWindow.Size + 50,
+            i => i == EventWindow.Size - 5 ? "stage1.example" : $"n{i}.example",
+            i => i == EventWindow.Size + 5 ? "203.0.113.66" : "192.168.1.1");
         // Data lines start at line 3: event i is on line i + 3.
-        Assert.Equal([EventWindow.Size - 5 + 3L, EventWindow.Size + 5 + 3L], hits.Order().ToArray());
+        Assert.Equal([EventWindow.Size - 5 + 3L, EventWindow.Size + 5 + 3L], Scan(set, ("dns.log", log)).Select(h => h.Line));
     }
 
     [Fact]
@@ -650,18 +674,12 @@ public sealed class EngineWindowBoundaryTests
     public void Engine_SequenceAcrossTwoFiles_IsSeenInBoth()
     {
         // A log and the one rotated before it, scanned as a directory: the first part in one, the second in the other.
-        const string Sequence = "indicator--00000000-0000-4000-8000-0000000000e5";
-        string bundle = "[{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"" + Sequence + "\",\"created\":\"2026-01-01T00:00:00.000Z\",\"modified\":\"2026-01-01T00:00:00.000Z\","
-            + "\"pattern\":\"([domain-name:value = 'stage1.example'] FOLLOWEDBY [ipv4-addr:value = '203.0.113.66']) WITHIN 300 SECONDS\",\"pattern_type\":\"stix\",\"valid_from\":\"2026-01-01T00:00:00Z\"}]";
-        var set = Perisai.Detection.Indicators.IndicatorSet.Build(Perisai.Detection.Indicators.IndicatorSource.Read("intel.json", bundle, []), Fixtures.Now);
-        const string Header = "#separator \\x09\n#fields\tts\tid.orig_h\tid.resp_h\tquery\n";
-        string dir = Directory.CreateTempSubdirectory("perisai-scan-").FullName;
-        File.WriteAllText(Path.Combine(dir, "dns.log"), Header + "1764417660.0\t192.168.1.5\t203.0.113.66\tcdn.example\n");
-        File.WriteAllText(Path.Combine(dir, "dns.log.1"), Header + "1764417600.0\t192.168.1.5\t192.168.1.1\tstage1.example\n");
-        var hits = new List<(string, long)>();
-        new Scanner(set, new FakeTimeProvider(Fixtures.Now)).Scan([dir], new ScanOptions(), h => hits.Add((Path.GetFileName(h.File), h.Line)));
-        Directory.Delete(dir, recursive: true);
-        Assert.Equal([("dns.log", 3L), ("dns.log.1", 3L)], hits.Order().ToArray());
+        var set = OneIndicator("indicator--00000000-0000-4000-8000-0000000000e5",
+            "([domain-name:value = 'stage1.example'] FOLLOWEDBY [ipv4-addr:value = '203.0.113.66']) WITHIN 300 SECONDS");
+        var hits = Scan(set,
+            ("dns.log", ZeekHeader + "1764417660.0\t192.168.1.5\t203.0.113.66\tcdn.example\n"),
+            ("dns.log.1", ZeekHeader + "1764417600.0\t192.168.1.5\t192.168.1.1\tstage1.example\n"));
+        Assert.Equal([("dns.log", 3L), ("dns.log.1", 3L)], hits);
     }
 
     [Fact]
@@ -669,28 +687,15 @@ public sealed class EngineWindowBoundaryTests
     {
         // The two parts 60,000 lines apart, with nothing between that either comparison holds for: the history of the
         // indicator holds only the two, whatever the distance. The reverse order (the address first) is no sequence.
-        const string Sequence = "indicator--00000000-0000-4000-8000-0000000000e4";
-        string bundle = "[{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"" + Sequence + "\",\"created\":\"2026-01-01T00:00:00.000Z\",\"modified\":\"2026-01-01T00:00:00.000Z\","
-            + "\"pattern\":\"[domain-name:value = 'stage1.example'] FOLLOWEDBY [ipv4-addr:value = '203.0.113.66']\",\"pattern_type\":\"stix\",\"valid_from\":\"2026-01-01T00:00:00Z\"}]";
-        var set = Perisai.Detection.Indicators.IndicatorSet.Build(Perisai.Detection.Indicators.IndicatorSource.Read("intel.json", bundle, []), Fixtures.Now);
-        var log = new StringBuilder("#separator \\x09\n#fields\tts\tid.orig_h\tid.resp_h\tquery\n");
-        const int Events = 130_000;
-        for (int i = 0; i < Events; i++)
-        {
-            // Event 100: the name; event 60,100: the address (a sequence). Event 70,000: the address again, then at
-            // 129,000 the name: the wrong order, and no address after it.
-            string query = i is 100 or 129_000 ? "stage1.example" : $"n{i}.example";
-            string resp = i is 60_100 or 70_000 ? "203.0.113.66" : "192.168.1.1";
-            log.Append(System.Globalization.CultureInfo.InvariantCulture, $"{1764417600 + i}.0\t192.168.1.5\t{resp}\t{query}\n");
-        }
-        string dir = Directory.CreateTempSubdirectory("perisai-scan-").FullName;
-        string path = Path.Combine(dir, "dns.log");
-        File.WriteAllText(path, log.ToString());
-        var hits = new List<long>();
-        new Scanner(set, new FakeTimeProvider(Fixtures.Now)).Scan([path], new ScanOptions(), h => hits.Add(h.Line));
-        Directory.Delete(dir, recursive: true);
+        var set = OneIndicator("indicator--00000000-0000-4000-8000-0000000000e4",
+            "[domain-name:value = 'stage1.example'] FOLLOWEDBY [ipv4-addr:value = '203.0.113.66']");
+        // Event 100: the name; event 60,100: the address (a sequence). Event 70,000: the address again, then at 129,000
+        // the name: the wrong order, and no address after it.
+        string log = ZeekLog(130_000,
+            i => i is 100 or 129_000 ? "stage1.example" : $"n{i}.example",
+            i => i is 60_100 or 70_000 ? "203.0.113.66" : "192.168.1.1");
         // Data lines start at line 3. The name at 100 also precedes the address at 70,000: a binding of its own.
-        Assert.Equal([100 + 3L, 60_100 + 3L, 70_000 + 3L], hits.Order().ToArray());
+        Assert.Equal([100 + 3L, 60_100 + 3L, 70_000 + 3L], Scan(set, ("dns.log", log)).Select(h => h.Line));
     }
 }
 
