@@ -43,6 +43,12 @@ public static class NodeHost
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton<EnvelopeIngestor>();
+        builder.Services.AddSingleton<Application.Reads>();
+        builder.Services.AddSingleton<Application.Intake>();
+        builder.Services.AddSingleton<Application.TrustAdministration>();
+        builder.Services.AddSingleton<Application.Feeds>();
+        builder.Services.AddSingleton<Auth.PasswordSignIn>();
+        builder.Services.AddSingleton<Auth.SessionCallers>();
         builder.Services.AddSingleton<NodeServices>();
         builder.Services.AddHostedService<EnvelopeWorker>();
         builder.Services.AddSingleton<Sharing.TrustCache>();

@@ -8,7 +8,8 @@ using Perisai.Storage;
 namespace Perisai.Server;
 
 /// <summary>What every TAXII handler needs, resolved once per node.</summary>
-public sealed class NodeServices(IStixStore store, NodeOptions options, TimeProvider time, EnvelopeIngestor ingestor, TrustCache trust, AuditLog audit)
+public sealed class NodeServices(IStixStore store, NodeOptions options, TimeProvider time, EnvelopeIngestor ingestor, TrustCache trust, AuditLog audit, Application.Reads reads,
+    Application.TrustAdministration trustAdministration, Application.Intake intake)
 {
     private readonly Authenticator _authenticator = new(store, trust);
 
@@ -17,6 +18,15 @@ public sealed class NodeServices(IStixStore store, NodeOptions options, TimeProv
 
     /// <summary>The audit log.</summary>
     public AuditLog Audit { get; } = audit;
+
+    /// <summary>The one read path.</summary>
+    public Application.Reads Reads { get; } = reads;
+
+    /// <summary>The one trust administration.</summary>
+    public Application.TrustAdministration TrustAdministration { get; } = trustAdministration;
+
+    /// <summary>The one intake.</summary>
+    public Application.Intake Intake { get; } = intake;
 
     /// <summary>The store.</summary>
     public IStixStore Store { get; } = store;

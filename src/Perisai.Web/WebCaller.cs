@@ -1,8 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
 using Perisai.Server.Auth;
-using Perisai.Server.Sharing;
-using Perisai.Storage;
 
 namespace Perisai.Web;
 
@@ -10,7 +8,7 @@ namespace Perisai.Web;
 /// The signed-in person as the node's <see cref="Caller"/>: the same account, organization and trust model as an API
 /// call, so the pages read through the one sharing policy and not a copy of it.
 /// </summary>
-public sealed class WebCaller(IStixStore store, TrustCache trust)
+public sealed class WebCaller(SessionCallers sessions)
 {
     private Caller? _caller;
 
@@ -22,12 +20,10 @@ public sealed class WebCaller(IStixStore store, TrustCache trust)
         {
             return _caller;
         }
-        if (context.User.FindFirstValue(ClaimTypes.NameIdentifier) is not { } id
-            || await store.GetAccountAsync(id, ct).ConfigureAwait(false) is not { } account)
+        if (context.User.FindFirstValue(ClaimTypes.NameIdentifier) is not { } id)
         {
             return null;
         }
-        var model = await trust.GetAsync(ct).ConfigureAwait(false);
-        return _caller = new Caller(account, model, context.Connection.RemoteIpAddress?.ToString());
+        return _caller = await sessions.ForAccountAsync(id, context.Connection.RemoteIpAddress?.ToString(), ct).ConfigureAwait(false);
     }
 }

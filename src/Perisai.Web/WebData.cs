@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Perisai.Server.Application;
 using Perisai.Server.Auth;
 using Perisai.Server.Detection;
 using Perisai.Stix.Markings;
@@ -7,7 +8,18 @@ using Perisai.Storage;
 namespace Perisai.Web;
 
 /// <summary>One object as a page shows it.</summary>
-public sealed record ObjectRow(string Id, string Type, string Name, TlpLevel Tlp, string Collection, string CollectionTitle, string? Created, string Json, string Producer);
+/// <param name="Id">The object's id.</param>
+/// <param name="Type">Its STIX type.</param>
+/// <param name="Name">Its name (or value, or pattern, or id) as the reader receives it.</param>
+/// <param name="Tlp">Its effective TLP in the collection: the badge.</param>
+/// <param name="Collection">The collection's id.</param>
+/// <param name="CollectionTitle">The collection's title.</param>
+/// <param name="Created">Its <c>created</c>, if it has one.</param>
+/// <param name="Json">The object as the reader receives it (shaped by the one read path).</param>
+/// <param name="Producer">The organization that wrote it to the node.</param>
+/// <param name="Withheld">The TLP of each property withheld from the reader.</param>
+public sealed record ObjectRow(string Id, string Type, string Name, TlpLevel Tlp, string Collection, string CollectionTitle, string? Created, string Json, string Producer,
+    IReadOnlyList<TlpLevel> Withheld);
 
 /// <summary>One edge of an object's relationship graph: the relationship, its type, and the object at the other end.</summary>
 public sealed record GraphEdge(string RelationshipId, string Type, bool Outgoing, string OtherId, string OtherName, string OtherType);
@@ -25,10 +37,11 @@ public sealed record DashboardData(long Objects, IReadOnlyList<(string Label, lo
 public sealed record ThreatTrend(string Id, string Name, string Type, long Recent, long Before);
 
 /// <summary>
-/// The pages' reads, every one through the store with the caller's sharing filter (the API's policy, applied inside
-/// the query): a page cannot show, count or chart what the API would not return to the same organization.
+/// The pages' reads, every one through the node's one read path (<see cref="Reads"/>: the caller's sharing filter
+/// inside the query, then shaping): a page cannot show, count, chart or find by what the API would not return to the
+/// same organization.
 /// </summary>
-public sealed class WebData(IStixStore store, TimeProvider time)
+public sealed class WebData(Reads reads, TimeProvider time)
 {
     /// <summary>The newest objects the dashboard reads per collection; beyond them, the figures say they are partial.</summary>
     public const int DashboardScan = 10_000;
@@ -37,14 +50,17 @@ public sealed class WebData(IStixStore store, TimeProvider time)
     public async Task<IReadOnlyList<TaxiiCollection>> ReadableAsync(Caller caller, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        return [.. (await store.ListCollectionsAsync(null, ct).ConfigureAwait(false)).Where(c => caller.CanRead(c.Id)).OrderBy(c => c.Title, StringComparer.Ordinal)];
+        return await reads.CollectionsAsync(c => caller.CanRead(c.Id), ct).ConfigureAwait(false);
     }
+
+    /// <summary>The directory of organizations (known to every member).</summary>
+    public Task<IReadOnlyList<Organization>> OrganizationsAsync(CancellationToken ct) => reads.OrganizationsAsync(ct);
 
     /// <summary>The collections the caller may write to.</summary>
     public async Task<IReadOnlyList<TaxiiCollection>> WritableAsync(Caller caller, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        return [.. (await store.ListCollectionsAsync(null, ct).ConfigureAwait(false)).Where(c => caller.CanWrite(c.Id)).OrderBy(c => c.Title, StringComparer.Ordinal)];
+        return await reads.CollectionsAsync(c => caller.CanWrite(c.Id), ct).ConfigureAwait(false);
     }
 
     /// <summary>Objects whose JSON contains <paramref name="text"/> (names, descriptions, pattern values, SCO values).</summary>
@@ -73,22 +89,23 @@ public sealed class WebData(IStixStore store, TimeProvider time)
             // Pages until enough rows pass the TLP filter (applied here: the effective level depends on the collection).
             while (kept < limit)
             {
-                var page = await store.QueryObjectsAsync(new ObjectQuery(c.Id)
+                // Found in what the caller receives, not in what is stored (Reads.FindAsync).
+                var page = await reads.FindAsync(Reader.Of(caller), new ObjectQuery(c.Id)
                 {
                     Value = byValue ? text : null, Contains = byValue || text.Length == 0 ? null : text,
-                    Types = type is null ? null : [type], AddedAfter = after, Limit = limit, Reader = caller.Filter,
+                    Types = type is null ? null : [type], AddedAfter = after, Limit = limit,
                 }, ct).ConfigureAwait(false);
-                foreach (var row in page.Items.Select(o => Row(o, c, caller)).Where(r => (tlp is null || r.Tlp == tlp) && (producer is null || r.Producer == producer)
+                foreach (var row in page.Items.Select(o => Row(o, c)).Where(r => (tlp is null || r.Tlp == tlp) && (producer is null || r.Producer == producer)
                     && (since is null || string.CompareOrdinal(r.Created ?? "", since) >= 0)))
                 {
                     rows.Add(row);
                     kept++;
                 }
-                if (!page.More || page.Items.Count == 0)
+                if (!page.More || page.Last is null)
                 {
                     break;
                 }
-                after = page.Items[^1].DateAdded;
+                after = page.Last;
             }
         }
         return [.. rows.OrderByDescending(r => r.Created, StringComparer.Ordinal).Take(limit)];
@@ -98,12 +115,8 @@ public sealed class WebData(IStixStore store, TimeProvider time)
     public async Task<IReadOnlyList<ObjectRow>> VersionsAsync(Caller caller, string id, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        var rows = new List<ObjectRow>();
-        foreach (var c in await ReadableAsync(caller, ct).ConfigureAwait(false))
-        {
-            var page = await store.QueryObjectsAsync(new ObjectQuery(c.Id) { Ids = [id], Versions = VersionFilter.Every, Limit = 1000, Reader = caller.Filter }, ct).ConfigureAwait(false);
-            rows.AddRange(page.Items.Select(o => Row(o, c, caller)));
-        }
+        var collections = (await ReadableAsync(caller, ct).ConfigureAwait(false)).ToDictionary(c => c.Id, StringComparer.Ordinal);
+        var rows = (await reads.VersionsAsync(Reader.Of(caller), collections.Values, id, ct).ConfigureAwait(false)).Select(o => Row(o, collections[o.CollectionId]));
         return [.. rows.OrderByDescending(r => Modified(r.Json), StringComparer.Ordinal)];
     }
 
@@ -118,18 +131,18 @@ public sealed class WebData(IStixStore store, TimeProvider time)
         var rels = new Dictionary<string, (string Type, bool Out, string Other)>(StringComparer.Ordinal);
         foreach (var c in collections)
         {
-            var page = await store.QueryObjectsAsync(new ObjectQuery(c.Id) { Types = ["relationship"], Contains = id, Limit = 200, Reader = caller.Filter }, ct).ConfigureAwait(false);
+            var page = await reads.FindAsync(Reader.Of(caller), new ObjectQuery(c.Id) { Types = ["relationship"], Contains = id, Limit = 200 }, ct).ConfigureAwait(false);
             foreach (var o in page.Items)
             {
                 using var doc = JsonDocument.Parse(o.Json);
                 string? source = Str(doc.RootElement, "source_ref"), target = Str(doc.RootElement, "target_ref");
                 if (source == id && target is not null)
                 {
-                    rels[o.Id] = (Str(doc.RootElement, "relationship_type") ?? "related-to", true, target);
+                    rels[o.Stored.Id] = (Str(doc.RootElement, "relationship_type") ?? "related-to", true, target);
                 }
                 else if (target == id && source is not null)
                 {
-                    rels[o.Id] = (Str(doc.RootElement, "relationship_type") ?? "related-to", false, source);
+                    rels[o.Stored.Id] = (Str(doc.RootElement, "relationship_type") ?? "related-to", false, source);
                 }
             }
         }
@@ -139,10 +152,10 @@ public sealed class WebData(IStixStore store, TimeProvider time)
         {
             foreach (var chunk in others.Where(o => !names.ContainsKey(o)).Chunk(200))
             {
-                var page = await store.QueryObjectsAsync(new ObjectQuery(c.Id) { Ids = chunk, Limit = 1000, Reader = caller.Filter }, ct).ConfigureAwait(false);
+                var page = await reads.QueryAsync(Reader.Of(caller), new ObjectQuery(c.Id) { Ids = chunk, Limit = 1000 }, ct).ConfigureAwait(false);
                 foreach (var o in page.Items)
                 {
-                    names[o.Id] = (Row(o, c, caller).Name, o.Type);
+                    names[o.Stored.Id] = (Row(o, c).Name, o.Stored.Type);
                 }
             }
         }
@@ -155,7 +168,7 @@ public sealed class WebData(IStixStore store, TimeProvider time)
     public async Task<SightingTally?> SightingsAsync(Caller caller, string indicator, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        return await SightingSummary.ComputeAsync(store, caller.Filter, indicator, ct).ConfigureAwait(false) is { Count: > 0 } tallies ? tallies[0] : null;
+        return await reads.SightingsAsync(Reader.Of(caller), indicator, ct).ConfigureAwait(false) is { Count: > 0 } tallies ? tallies[0] : null;
     }
 
     /// <summary>The dashboard's figures, over what the caller may read.</summary>
@@ -178,11 +191,11 @@ public sealed class WebData(IStixStore store, TimeProvider time)
         foreach (var c in await ReadableAsync(caller, ct).ConfigureAwait(false))
         {
             // The newest objects of each collection: what is hitting the region now, in one indexed read.
-            var page = await store.QueryObjectsAsync(new ObjectQuery(c.Id) { Descending = true, Limit = DashboardScan, Reader = caller.Filter }, ct).ConfigureAwait(false);
+            var page = await reads.QueryAsync(Reader.Of(caller), new ObjectQuery(c.Id) { Descending = true, Limit = DashboardScan }, ct).ConfigureAwait(false);
             partial |= page.More;
             foreach (var o in page.Items)
             {
-                var row = Row(o, c, caller);
+                var row = Row(o, c);
                 total++;
                 byType[row.Type] = byType.GetValueOrDefault(row.Type) + 1;
                 byTlp[row.Tlp] = byTlp.GetValueOrDefault(row.Tlp) + 1;
@@ -216,7 +229,7 @@ public sealed class WebData(IStixStore store, TimeProvider time)
             }
         }
         var countries = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var tally in await SightingSummary.ComputeAsync(store, caller.Filter, null, ct).ConfigureAwait(false))
+        foreach (var tally in await reads.SightingsAsync(Reader.Of(caller), null, ct).ConfigureAwait(false))
         {
             foreach (var (country, n) in tally.ByCountry)
             {
@@ -249,19 +262,13 @@ public sealed class WebData(IStixStore store, TimeProvider time)
         .OrderByDescending(t => t.Recent).ThenByDescending(t => t.Before).ThenBy(t => t.Name, StringComparer.Ordinal).Take(10)];
     }
 
-    private static ObjectRow Row(StoredObject o, TaxiiCollection c, Caller caller)
+    // Everything a page shows of an object comes from what the reader receives (o.Json), never from the stored row's JSON.
+    private static ObjectRow Row(ReadObject o, TaxiiCollection c)
     {
         using var doc = JsonDocument.Parse(o.Json);
         var root = doc.RootElement;
-        string name = Str(root, "name") ?? Str(root, "value") ?? Str(root, "pattern") ?? o.Id;
-        var markings = root.TryGetProperty("object_marking_refs", out var m) && m.ValueKind == JsonValueKind.Array
-            ? m.EnumerateArray().Select(x => x.GetString() ?? "") : [];
-        var tlp = TlpMarkings.Strictest(markings);
-        if (tlp == TlpLevel.None && caller.Trust.Collections.TryGetValue(c.Id, out var ct))
-        {
-            tlp = ct.DefaultTlp;
-        }
-        return new ObjectRow(o.Id, o.Type, name, tlp, c.Id, c.Title, Str(root, "created"), o.Json, o.Producer);
+        string name = Str(root, "name") ?? Str(root, "value") ?? Str(root, "pattern") ?? o.Stored.Id;
+        return new ObjectRow(o.Stored.Id, o.Stored.Type, name, o.Tlp, c.Id, c.Title, Str(root, "created"), o.Json, o.Stored.Producer, o.Withheld);
     }
 
     private static string Modified(string json)

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Perisai.Server.Auth;
+using Perisai.Server.Application;
 
 namespace Perisai.Cli.Commands;
 
@@ -8,7 +8,6 @@ internal static class AccountCommands
 {
     public static Command Account()
     {
-        var store = new StoreOptions();
         var name = new Argument<string>("name") { Description = "Account name (see 'perisai key list')." };
         var fromStdin = new Option<bool>("--password-stdin") { Description = "Read the password from the first line of standard input instead of asking." };
         var clear = new Option<bool>("--clear") { Description = "Remove the password: the account then signs in with API keys only." };
@@ -21,33 +20,25 @@ internal static class AccountCommands
               printf '%s\n' "$PW" | perisai account password mycert-analyst --password-stdin
             """)
         { name, fromStdin, clear };
-        store.AddTo(password);
-        password.SetAction(async (p, ct) =>
+        LocalNode.Run(password, "account password", async (p, node, ct) =>
         {
-            await using var s = await store.OpenAsync(p, ct).ConfigureAwait(false);
-            var account = await s.FindAccountAsync(p.GetValue(name)!, ct).ConfigureAwait(false);
-            if (account is null)
-            {
-                return Output.Fail("account password", $"no account '{p.GetValue(name)}'.");
-            }
+            string accountName = p.GetValue(name)!;
             if (p.GetValue(clear))
             {
-                await s.SetPasswordAsync(account.Id, null, ct).ConfigureAwait(false);
-                await CliAudit.RecordAsync(s, "account.password", account.Id, "cleared", ct).ConfigureAwait(false);
-                Console.WriteLine($"Password of '{account.Name}' removed.");
+                var cleared = await node.Trust.SetPasswordAsync(Actor.Operator, accountName, null, ct).ConfigureAwait(false);
+                Console.WriteLine($"Password of '{cleared.Name}' removed.");
                 return 0;
             }
-            string? secret = p.GetValue(fromStdin) || Console.IsInputRedirected ? Console.In.ReadLine() : ReadHidden($"Password for {account.Name}: ");
+            if (!await node.Trust.AccountExistsAsync(accountName, ct).ConfigureAwait(false))
+            {
+                return Output.Fail("account password", TrustMessages.NoAccount(accountName));
+            }
+            string? secret = p.GetValue(fromStdin) || Console.IsInputRedirected ? Console.In.ReadLine() : ReadHidden($"Password for {accountName}: ");
             if (string.IsNullOrEmpty(secret))
             {
-                return Output.Fail("account password", "no password given.");
+                return Output.Fail("account password", CliMessages.NoPassword);
             }
-            if (Passwords.Check(secret) is { } problem)
-            {
-                return Output.Fail("account password", problem + ".");
-            }
-            await s.SetPasswordAsync(account.Id, Passwords.Hash(secret), ct).ConfigureAwait(false);
-            await CliAudit.RecordAsync(s, "account.password", account.Id, "set", ct).ConfigureAwait(false);
+            var account = await node.Trust.SetPasswordAsync(Actor.Operator, accountName, secret, ct).ConfigureAwait(false);
             Console.WriteLine($"Password of '{account.Name}' set.");
             return 0;
         });

@@ -5,6 +5,7 @@ using Perisai.Detection.Indicators;
 using Perisai.Interop.Lists;
 using Perisai.Interop.Misp;
 using Perisai.Interop.Sensors;
+using Perisai.Server.Application;
 using Perisai.Server.Feeds;
 using System.Text.Json;
 using Perisai.Stix.Json;
@@ -20,10 +21,9 @@ internal static class BundleCommands
 {
     public static Command Import()
     {
-        var store = new StoreOptions();
         var sources = new Argument<string[]>("sources") { Description = "Files, MISP feed directories, or http(s) URLs.", Arity = ArgumentArity.OneOrMore };
         var collection = new Option<string>("--collection") { Description = "Collection id or alias to add the objects to.", Required = true };
-        var asOrg = new Option<string>("--as") { Description = "Organization the objects come from (their producer, whom the sharing policy always lets see them).", DefaultValueFactory = _ => Bootstrap.OperatorOrg };
+        var asOrg = new Option<string>("--as") { Description = "Organization the objects come from (their producer, whom the sharing policy always lets see them).", DefaultValueFactory = _ => TrustAdministration.OperatorOrg };
         var format = new Option<ImportFormat>("--format") { Description = "auto, stix (2.1, or 2.0 upgraded), misp (events), misp-feed (directory or URL, incremental), csv (also plain lists).", DefaultValueFactory = _ => ImportFormat.Auto, CustomParser = r => ParseFormat(r.Tokens[0].Value) };
         var preset = new Option<string?>("--preset") { Description = $"CSV layout: {string.Join(", ", CsvLayout.Presets.Keys)}." };
         var columns = new Option<string[]>("--column") { Description = "CSV value column, NAME or NAME=KIND (ip, domain, url, email, hash); repeatable.", AllowMultipleArgumentsPerToken = false };
@@ -45,19 +45,17 @@ internal static class BundleCommands
               perisai import iocs.csv --column indicator=domain --label phishing --collection asean
             """)
         { sources, collection, asOrg, format, preset, columns, labels, state, lossFile, json };
-        store.AddTo(command);
-        command.SetAction(async (p, ct) =>
+        LocalNode.Run(command, "import", async (p, node, ct) =>
         {
-            await using var s = await store.OpenAsync(p, ct).ConfigureAwait(false);
-            var c = await s.GetCollectionAsync(p.GetValue(collection)!, ct).ConfigureAwait(false);
+            var c = await node.Reads.CollectionAsync(p.GetValue(collection)!, ct).ConfigureAwait(false);
             if (c is null)
             {
-                return Output.Fail("import", $"no collection '{p.GetValue(collection)}'; see 'perisai collection list'.");
+                return Output.Fail("import", CliMessages.NoCollectionToImport(p.GetValue(collection)!));
             }
-            var producer = await Bootstrap.FindOrganizationAsync(s, p.GetValue(asOrg)!, ct).ConfigureAwait(false);
+            var producer = await node.Trust.OperatorOrgOrFindAsync(p.GetValue(asOrg)!, ct).ConfigureAwait(false);
             if (producer is null)
             {
-                return Output.Fail("import", $"no organization '{p.GetValue(asOrg)}'.");
+                return Output.Fail("import", TrustMessages.NoOrganization(p.GetValue(asOrg)!));
             }
             List<(string Column, IocKind? Kind)> mapped = [];
             foreach (string spec in p.GetValue(columns) ?? [])
@@ -68,7 +66,7 @@ internal static class BundleCommands
                 {
                     if (!ScanCommand.Kinds.TryGetValue(parts[1], out var named))
                     {
-                        return Output.Fail("import", $"--column {spec}: unknown kind '{parts[1]}' ({string.Join(", ", ScanCommand.Kinds.Keys)}).");
+                        return Output.Fail("import", CliMessages.UnknownColumnKind(spec, parts[1], ScanCommand.Kinds.Keys));
                     }
                     kind = named;
                 }
@@ -82,7 +80,7 @@ internal static class BundleCommands
                 foreach (string source in p.GetValue(sources)!)
                 {
                     var advance = track?.Invoke(Path.GetFileName(source.TrimEnd('/', '\\')) is { Length: > 0 } n ? n : source);
-                    var stateFile = p.GetValue(state) ?? new FileInfo(Path.Combine(p.GetValue(store.Data)!, "feeds", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(source))))[..16] + ".json"));
+                    var stateFile = p.GetValue(state) ?? new FileInfo(Path.Combine(p.GetValue(LocalNode.Data)!, "feeds", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(source))))[..16] + ".json"));
                     var request = new ImportRequest(source, p.GetValue(format), c.Id, producer.Id)
                     {
                         Preset = p.GetValue(preset),
@@ -92,7 +90,7 @@ internal static class BundleCommands
                     };
                     try
                     {
-                        reports.Add(await FeedImporter.ImportAsync(s, request, http, TimeProvider.System, advance, ct).ConfigureAwait(false));
+                        reports.Add(await node.Intake.ImportAsync(request, http, advance, ct).ConfigureAwait(false));
                     }
                     catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or HttpRequestException or FormatException or JsonException or InvalidOperationException)
                     {
@@ -136,7 +134,7 @@ internal static class BundleCommands
                     }
                 }).ConfigureAwait(false);
             }
-            await CliAudit.RecordAsync(s, "objects.import", c.Id, $"producer={producer.Id} added={reports.Sum(r => r.Added)} rejected={reports.Sum(r => r.Rejected.Count)}", ct).ConfigureAwait(false);
+            await node.Trust.RecordAsync(Actor.Operator, "objects.import", c.Id, $"producer={producer.Id} added={reports.Sum(r => r.Added)} rejected={reports.Sum(r => r.Rejected.Count)}", ct).ConfigureAwait(false);
 
             if (p.GetValue(lossFile) is { } lf)
             {
@@ -193,11 +191,10 @@ internal static class BundleCommands
 
     public static Command Export()
     {
-        var store = new StoreOptions();
         var collection = new Option<string>("--collection") { Description = "Collection id or alias.", Required = true };
         var output = new Option<string?>("--out") { Description = "Output file (a directory for misp-feed and suricata); standard output when omitted." };
         var all = new Option<bool>("--all-versions") { Description = "Every version of every object, not only the latest (stix only)." };
-        var asOrg = new Option<string>("--as") { Description = "Organization whose view is exported: only what it may see, and never TLP:RED.", DefaultValueFactory = _ => Bootstrap.OperatorOrg };
+        var asOrg = new Option<string>("--as") { Description = "Organization whose view is exported: only what it may see, and never TLP:RED.", DefaultValueFactory = _ => TrustAdministration.OperatorOrg };
         var format = new Option<string>("--format") { Description = "stix, misp (one event per report), misp-feed, csv, zeek (Intel framework), suricata, rpz, blocklist.", DefaultValueFactory = _ => "stix" };
         format.AcceptOnlyFromAmong("stix", "misp", "misp-feed", "csv", "zeek", "suricata", "rpz", "blocklist");
         var command = new Command("export", """
@@ -212,28 +209,27 @@ internal static class BundleCommands
               perisai export --collection asean --format rpz --out /etc/bind/perisai.rpz
             """)
         { collection, output, all, asOrg, format };
-        store.AddTo(command);
-        command.SetAction(async (p, ct) =>
+        LocalNode.Run(command, "export", async (p, node, ct) =>
         {
             if (p.GetValue(format) is "misp-feed" or "suricata" && p.GetValue(output) is null)
             {
-                return Output.Fail("export", $"--format {p.GetValue(format)} writes a directory: give it with --out.");
+                return Output.Fail("export", CliMessages.NeedsDirectory(p.GetValue(format)!));
             }
-            await using var s = await store.OpenAsync(p, ct).ConfigureAwait(false);
-            var c = await s.GetCollectionAsync(p.GetValue(collection)!, ct).ConfigureAwait(false);
+            var c = await node.Reads.CollectionAsync(p.GetValue(collection)!, ct).ConfigureAwait(false);
             if (c is null)
             {
-                return Output.Fail("export", $"no collection '{p.GetValue(collection)}'.");
+                return Output.Fail("export", TrustMessages.NoCollection(p.GetValue(collection)!));
             }
-            var reader = await s.FindOrganizationAsync(p.GetValue(asOrg)!, ct).ConfigureAwait(false);
-            if (reader is null)
+            var org = await node.Trust.OperatorOrgOrFindAsync(p.GetValue(asOrg)!, ct).ConfigureAwait(false);
+            if (org is null)
             {
-                return Output.Fail("export", $"no organization '{p.GetValue(asOrg)}'.");
+                return Output.Fail("export", TrustMessages.NoOrganization(p.GetValue(asOrg)!));
             }
-            var (_, trust) = await s.LoadTrustAsync(ct).ConfigureAwait(false);
+            // What is exported leaves the node: read as an organization outside it, so TLP:RED never goes.
+            var reader = Reader.Leaving(await node.TrustModelAsync(ct).ConfigureAwait(false), org.Id);
             string? path = p.GetValue(output);
             string fmt = p.GetValue(format)!;
-            IAsyncEnumerable<string> Objects() => BundleExport.ReadableAsync(s, trust, reader.Id, c.Id, p.GetValue(all), ct);
+            IAsyncEnumerable<string> Objects() => node.Reads.ExportAsync(reader, c.Id, p.GetValue(all), ct);
             string summary;
             switch (fmt)
             {
@@ -257,7 +253,7 @@ internal static class BundleCommands
                 case "stix":
                     await using (var stream = path is null ? Console.OpenStandardOutput() : File.Create(path))
                     {
-                        int count = await BundleExport.WriteAsync(s, trust, reader.Id, c.Id, p.GetValue(all), $"bundle--{Guid.NewGuid()}", stream, ct).ConfigureAwait(false);
+                        int count = await BundleExport.WriteAsync(node.Reads, reader, c.Id, p.GetValue(all), $"bundle--{Guid.NewGuid()}", stream, ct).ConfigureAwait(false);
                         summary = $"Exported {count} objects.";
                     }
                     break;
@@ -288,7 +284,7 @@ internal static class BundleCommands
                         + (result.Unsupported.Count == 0 ? "." : $"; not expressible in {fmt}: {string.Join(", ", result.Unsupported.Select(u => $"{u.Value} {u.Key}"))}.");
                     break;
             }
-            await CliAudit.RecordAsync(s, "objects.export", c.Id, $"as={reader.Id} format={fmt}", ct).ConfigureAwait(false);
+            await node.Trust.RecordAsync(Actor.Operator, "objects.export", c.Id, $"as={org.Id} format={fmt}", ct).ConfigureAwait(false);
             // On standard error, so that it never mixes with an export written to standard output.
             Console.Error.WriteLine(summary);
             return 0;
@@ -332,7 +328,7 @@ internal static class BundleCommands
                         {
                             findings.AddRange(StixDocument.ValidateBundle(doc.Document!.RootElement));
                         }
-                        var intake = StixIntake.Check(doc, Guid.NewGuid, Perisai.Patterning.PatternValidation.Options);
+                        var intake = Intake.Check(doc);
                         findings.AddRange(intake.Failures.SelectMany(f => f.Errors));
                         findings.AddRange(intake.Warnings);
                     }

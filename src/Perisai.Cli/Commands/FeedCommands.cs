@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Perisai.Server.Feeds;
-using Perisai.Storage;
+using Perisai.Server.Application;
 
 namespace Perisai.Cli.Commands;
 
@@ -25,44 +24,22 @@ internal static class FeedCommands
 
     private static Command Add()
     {
-        var store = new StoreOptions();
         var source = new Argument<string>("source") { Description = "A MISP feed directory or URL, a file, or an http(s) URL." };
         var name = new Option<string>("--name") { Description = "A unique name for the feed.", Required = true };
         var format = new Option<string>("--format") { Description = "misp-feed, misp, csv or stix.", Required = true };
         var preset = new Option<string?>("--preset") { Description = "CSV layout (feodo, urlhaus, threatfox, malwarebazaar)." };
         var collection = new Option<string>("--collection") { Description = "Collection id or alias the feed fills.", Required = true };
-        var asOrg = new Option<string>("--as") { Description = "Organization the feed's objects come from.", DefaultValueFactory = _ => Bootstrap.OperatorOrg };
+        var asOrg = new Option<string>("--as") { Description = "Organization the feed's objects come from.", DefaultValueFactory = _ => TrustAdministration.OperatorOrg };
         var every = new Option<string>("--every") { Description = "Interval: 90s, 30m, 1h, 1d.", DefaultValueFactory = _ => "1h" };
         var command = new Command("add", "Add a feed; the server runs it at once, then at every interval.") { source, name, format, preset, collection, asOrg, every };
-        store.AddTo(command);
-        command.SetAction(async (p, ct) =>
+        LocalNode.Run(command, "feed add", async (p, node, ct) =>
         {
-            if (FeedScheduler.Check(p.GetValue(format)!, p.GetValue(preset)) is { } problem)
-            {
-                return Output.Fail("feed add", problem);
-            }
             if (Interval(p.GetValue(every)!) is not { } seconds)
             {
-                return Output.Fail("feed add", $"--every {p.GetValue(every)}: give a number and a unit (s, m, h or d), at least 60s, e.g. 1h.");
+                return Output.Fail("feed add", CliMessages.BadInterval(p.GetValue(every)!));
             }
-            await using var s = await store.OpenAsync(p, ct).ConfigureAwait(false);
-            var c = await s.GetCollectionAsync(p.GetValue(collection)!, ct).ConfigureAwait(false);
-            if (c is null)
-            {
-                return Output.Fail("feed add", $"no collection '{p.GetValue(collection)}'.");
-            }
-            var org = await Bootstrap.FindOrganizationAsync(s, p.GetValue(asOrg)!, ct).ConfigureAwait(false);
-            if (org is null)
-            {
-                return Output.Fail("feed add", $"no organization '{p.GetValue(asOrg)}'.");
-            }
-            if ((await s.ListFeedsAsync(ct).ConfigureAwait(false)).Any(f => f.Name == p.GetValue(name)))
-            {
-                return Output.Fail("feed add", $"a feed named '{p.GetValue(name)}' exists already.");
-            }
-            var feed = new FeedRecord(Guid.NewGuid().ToString(), p.GetValue(name)!, p.GetValue(source)!, p.GetValue(format)!, p.GetValue(preset), c.Id, org.Id, seconds, "{}");
-            await s.AddFeedAsync(feed, ct).ConfigureAwait(false);
-            await CliAudit.RecordAsync(s, "feed.add", c.Id, $"name={feed.Name} format={feed.Format}", ct).ConfigureAwait(false);
+            var (feed, c) = await node.Feeds.AddAsync(Actor.Operator, p.GetValue(source)!, p.GetValue(name)!, p.GetValue(format)!, p.GetValue(preset), p.GetValue(collection)!,
+                p.GetValue(asOrg)!, seconds, ct).ConfigureAwait(false);
             Console.WriteLine($"Feed '{feed.Name}' added: {feed.Format} into {c.Title} every {p.GetValue(every)}.");
             return 0;
         });
@@ -71,14 +48,11 @@ internal static class FeedCommands
 
     private static Command List()
     {
-        var store = new StoreOptions();
         var json = new Option<bool>("--json") { Description = "Print JSON." };
         var command = new Command("list", "List feeds with their last run: when, how long, what it added, and any error.") { json };
-        store.AddTo(command);
-        command.SetAction(async (p, ct) =>
+        LocalNode.Run(command, "feed list", async (p, node, ct) =>
         {
-            await using var s = await store.OpenAsync(p, ct).ConfigureAwait(false);
-            var feeds = await s.ListFeedsAsync(ct).ConfigureAwait(false);
+            var feeds = await node.Feeds.ListAsync(ct).ConfigureAwait(false);
             Output.Print(p.GetValue(json), [.. feeds.Select(f => new
             {
                 f.Name, f.Format, f.Source, every_seconds = f.EverySeconds,
@@ -97,20 +71,12 @@ internal static class FeedCommands
 
     private static Command Run()
     {
-        var store = new StoreOptions();
         var name = new Argument<string>("name") { Description = "Feed name or id." };
         var command = new Command("run", "Run a feed now and record the run, as the server would.") { name };
-        store.AddTo(command);
-        command.SetAction(async (p, ct) =>
+        LocalNode.Run(command, "feed run", async (p, node, ct) =>
         {
-            await using var s = await store.OpenAsync(p, ct).ConfigureAwait(false);
-            var feed = (await s.ListFeedsAsync(ct).ConfigureAwait(false)).FirstOrDefault(f => f.Name == p.GetValue(name) || f.Id == p.GetValue(name));
-            if (feed is null)
-            {
-                return Output.Fail("feed run", $"no feed '{p.GetValue(name)}'; see 'perisai feed list'.");
-            }
             using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
-            var run = await FeedScheduler.RunAsync(s, feed, http, TimeProvider.System, null, ct).ConfigureAwait(false);
+            var (feed, run) = await node.Feeds.RunAsync(p.GetValue(name)!, http, ct).ConfigureAwait(false);
             Console.WriteLine(run.Error is null
                 ? $"Feed '{feed.Name}': {run.Added} added, {run.Unchanged} unchanged, {run.Rejected} rejected in {run.DurationMs} ms."
                 : $"Feed '{feed.Name}' failed: {run.Error}");
@@ -121,18 +87,11 @@ internal static class FeedCommands
 
     private static Command Remove()
     {
-        var store = new StoreOptions();
         var name = new Argument<string>("name") { Description = "Feed name or id." };
         var command = new Command("remove", "Stop pulling a feed. What it imported stays.") { name };
-        store.AddTo(command);
-        command.SetAction(async (p, ct) =>
+        LocalNode.Run(command, "feed remove", async (p, node, ct) =>
         {
-            await using var s = await store.OpenAsync(p, ct).ConfigureAwait(false);
-            if (!await s.RemoveFeedAsync(p.GetValue(name)!, ct).ConfigureAwait(false))
-            {
-                return Output.Fail("feed remove", $"no feed '{p.GetValue(name)}'.");
-            }
-            await CliAudit.RecordAsync(s, "feed.remove", null, $"name={p.GetValue(name)}", ct).ConfigureAwait(false);
+            await node.Feeds.RemoveAsync(Actor.Operator, p.GetValue(name)!, ct).ConfigureAwait(false);
             Console.WriteLine($"Feed '{p.GetValue(name)}' removed.");
             return 0;
         });

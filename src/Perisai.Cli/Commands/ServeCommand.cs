@@ -1,3 +1,4 @@
+using Perisai.Server.Application;
 using System.CommandLine;
 using Perisai.Cli.Demo;
 using Microsoft.Extensions.Hosting;
@@ -11,7 +12,6 @@ internal static class ServeCommand
 {
     public static Command Create()
     {
-        var store = new StoreOptions();
         var urls = new Option<string[]>("--urls")
         {
             Description = "Addresses to listen on; plain http:// only on loopback unless --allow-insecure-http.",
@@ -42,8 +42,7 @@ internal static class ServeCommand
               perisai serve --postgres "Host=127.0.0.1;Username=perisai;Password=...;Database=perisai"
             """)
         { urls, demo, cert, certKey, insecure, maxBody, maxPage };
-        store.AddTo(command);
-        command.SetAction(async (parse, ct) =>
+        LocalNode.Run(command, "serve", async (parse, node, ct) =>
         {
             var options = new NodeOptions
             {
@@ -65,16 +64,15 @@ internal static class ServeCommand
                 await Console.Error.WriteLineAsync($"perisai serve: {problem}").ConfigureAwait(false);
                 return 2;
             }
-            await using var s = await store.OpenAsync(parse, ct).ConfigureAwait(false);
-            string? adminKey = await Bootstrap.EnsureAsync(s, ct).ConfigureAwait(false);
+            string? adminKey = await node.Trust.BootstrapAsync(ct).ConfigureAwait(false);
             if (adminKey is not null)
             {
-                Console.WriteLine($"Administrator account '{Bootstrap.AdminAccount}' created. Its API key is shown once; keep it safe:");
+                Console.WriteLine("Administrator account 'admin' created. Its API key is shown once; keep it safe:");
                 Console.WriteLine($"  PERISAI_KEY={adminKey}");
             }
             if (parse.GetValue(demo))
             {
-                var loaded = await DemoData.LoadAsync(s, ct).ConfigureAwait(false);
+                var loaded = await DemoData.LoadAsync(node, ct).ConfigureAwait(false);
                 Console.WriteLine(loaded.Count == 0
                     ? "Demo data already present."
                     : $"Demo data loaded: {loaded.Count} accounts with keys:");
@@ -89,16 +87,13 @@ internal static class ServeCommand
                     foreach (var (account, _) in loaded)
                     {
                         string password = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)).Replace('+', 'x').Replace('/', 'y');
-                        if (await s.FindAccountAsync(account, ct).ConfigureAwait(false) is { } a)
-                        {
-                            await s.SetPasswordAsync(a.Id, Passwords.Hash(password), ct).ConfigureAwait(false);
-                            Console.WriteLine($"  password {account,-12} {password}");
-                        }
+                        await node.Trust.SetPasswordAsync(Actor.Operator, account, password, ct).ConfigureAwait(false);
+                        Console.WriteLine($"  password {account,-12} {password}");
                     }
                 }
             }
-            Console.WriteLine($"Store: {store.Describe(parse)}");
-            await using var app = NodeHost.Build(s, options, TimeProvider.System, addresses, modules: [new Perisai.Web.WebModule()]);
+            Console.WriteLine($"Store: {node.Description}");
+            await using var app = node.BuildServer(options, addresses);
             await app.StartAsync(ct).ConfigureAwait(false);
             await app.WaitForShutdownAsync(ct).ConfigureAwait(false);
             return 0;

@@ -1,6 +1,5 @@
+using Perisai.Server.Application;
 using System.CommandLine;
-using Perisai.Server.Detection;
-using Perisai.Storage;
 
 namespace Perisai.Cli.Commands;
 
@@ -9,9 +8,8 @@ internal static class SightingsCommand
 {
     public static Command Create()
     {
-        var store = new StoreOptions();
         var indicator = new Option<string?>("--indicator") { Description = "Only this indicator's sightings." };
-        var asOrg = new Option<string>("--as") { Description = "Organization whose view is shown: only the sightings it may read.", DefaultValueFactory = _ => Bootstrap.OperatorOrg };
+        var asOrg = new Option<string>("--as") { Description = "Organization whose view is shown: only the sightings it may read.", DefaultValueFactory = _ => TrustAdministration.OperatorOrg };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON." };
         var command = new Command("sightings", """
             Summarize the sightings reported to this node (perisai scan --report): per indicator, how many times, by how
@@ -21,17 +19,15 @@ internal static class SightingsCommand
               perisai sightings --as MyCERT
             """)
         { indicator, asOrg, json };
-        store.AddTo(command);
-        command.SetAction(async (p, ct) =>
+        LocalNode.Run(command, "sightings", async (p, node, ct) =>
         {
-            await using var s = await store.OpenAsync(p, ct).ConfigureAwait(false);
-            var org = await s.FindOrganizationAsync(p.GetValue(asOrg)!, ct).ConfigureAwait(false);
+            var org = await node.Reads.OrganizationAsync(p.GetValue(asOrg)!, ct).ConfigureAwait(false);
             if (org is null)
             {
-                return Output.Fail("sightings", $"no organization '{p.GetValue(asOrg)}'.");
+                return Output.Fail("sightings", TrustMessages.NoOrganization(p.GetValue(asOrg)!));
             }
-            var (_, trust) = await s.LoadTrustAsync(ct).ConfigureAwait(false);
-            var rows = await SightingSummary.ComputeAsync(s, SharingFilter.For(trust, org.Id), p.GetValue(indicator), ct).ConfigureAwait(false);
+            var reader = Reader.Within(await node.TrustModelAsync(ct).ConfigureAwait(false), org.Id);
+            var rows = await node.Reads.SightingsAsync(reader, p.GetValue(indicator), ct).ConfigureAwait(false);
             Output.Print(p.GetValue(json), rows,
                 ("Indicator", r => r.Indicator),
                 ("Count", r => r.Count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)),

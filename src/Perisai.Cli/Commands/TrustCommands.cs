@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using Perisai.Server.Sharing;
+using Perisai.Server.Application;
 using Perisai.Stix.Json;
 using Perisai.Stix.Markings;
 using Perisai.Storage;
@@ -15,30 +15,15 @@ internal static class TrustCommands
 
     public static Command CollectionPolicy()
     {
-        var store = new StoreOptions();
         var target = new Argument<string>("collection") { Description = "Collection id or alias." };
         var defaultTlp = new Option<string?>("--default-tlp") { Description = "TLP of objects that carry none (applies at once to those already stored)." };
         var isPublic = new Option<bool?>("--public") { Description = "true: every organization of the node may read it; false: only those granted." };
         var command = new Command("policy", "Set a collection's default marking and whether it is public.\n\nExample:\n  perisai collection policy asean --default-tlp green --public false")
         { target, defaultTlp, isPublic };
-        store.AddTo(command);
-        command.SetAction(async (p, ct) =>
+        LocalNode.Run(command, "collection policy", async (p, node, ct) =>
         {
-            await using var s = await store.OpenAsync(p, ct).ConfigureAwait(false);
-            var c = await s.GetCollectionAsync(p.GetValue(target)!, ct).ConfigureAwait(false);
-            if (c is null)
-            {
-                return Output.Fail("collection policy", $"no collection '{p.GetValue(target)}'.");
-            }
-            var level = c.DefaultTlp;
-            if (p.GetValue(defaultTlp) is { } name && !TlpMarkings.TryParseName(name, out level))
-            {
-                return Output.Fail("collection policy", $"'{name}' is not a TLP level; use clear, green, amber, amber+strict or red.");
-            }
-            bool pub = p.GetValue(isPublic) ?? c.IsPublic;
-            await s.SetCollectionPolicyAsync(c.Id, level, pub, ct).ConfigureAwait(false);
-            await CliAudit.RecordAsync(s, "collection.policy", c.Id, $"default_tlp={TlpMarkings.NameOf(level)} public={pub}", ct).ConfigureAwait(false);
-            Console.WriteLine($"'{c.Title}': default TLP:{TlpMarkings.NameOf(level)}, {(pub ? "public" : "not public")}.");
+            var c = await node.Trust.SetPolicyAsync(Actor.Operator, p.GetValue(target)!, p.GetValue(defaultTlp), p.GetValue(isPublic), ct).ConfigureAwait(false);
+            Console.WriteLine($"'{c.Title}': default TLP:{TlpMarkings.NameOf(c.DefaultTlp)}, {(c.IsPublic ? "public" : "not public")}.");
             return 0;
         });
         return command;
@@ -48,37 +33,25 @@ internal static class TrustCommands
     {
         var community = new Command("community", "Manage communities: named trust groups with a written definition (TLP:GREEN's community).\n\nExamples:\n  perisai community add \"ASEAN national CERTs\" --definition \"The ten national CERTs of the ASEAN member states\"\n  perisai community member add \"ASEAN national CERTs\" MyCERT");
         {
-            var store = new StoreOptions();
             var name = new Argument<string>("name") { Description = "Community name." };
             var definition = new Option<string>("--definition") { Description = "Who belongs and why, in words a member can check.", Required = true };
             var json = JsonOption();
             var add = new Command("add", "Add a community.\n\nExample:\n  perisai community add \"MY-SG bilateral\" --definition \"MyCERT and SingCERT\"") { name, definition, json };
-            store.AddTo(add);
-            add.SetAction(async (p, ct) =>
+            LocalNode.Run(add, "community add", async (p, node, ct) =>
             {
-                await using var s = await store.OpenAsync(p, ct).ConfigureAwait(false);
-                string n = p.GetValue(name)!;
-                if ((await s.ListCommunitiesAsync(ct).ConfigureAwait(false)).Any(c => c.Name == n))
-                {
-                    return Output.Fail("community add", $"a community named '{n}' already exists.");
-                }
-                var c = await s.AddCommunityAsync(n, p.GetValue(definition)!, ct).ConfigureAwait(false);
-                await CliAudit.RecordAsync(s, "community.add", c.Id, null, ct).ConfigureAwait(false);
+                var c = await node.Trust.AddCommunityAsync(Actor.Operator, p.GetValue(name)!, p.GetValue(definition)!, ct).ConfigureAwait(false);
                 Output.PrintOne(p.GetValue(json), c, $"Community '{c.Name}' added as {c.Id}.");
                 return 0;
             });
             community.Subcommands.Add(add);
         }
         {
-            var store = new StoreOptions();
             var json = JsonOption();
             var list = new Command("list", "List communities and their members.\n\nExample:\n  perisai community list --json") { json };
-            store.AddTo(list);
-            list.SetAction(async (p, ct) =>
+            LocalNode.Run(list, "community list", async (p, node, ct) =>
             {
-                await using var s = await store.OpenAsync(p, ct).ConfigureAwait(false);
-                var names = (await s.ListOrganizationsAsync(ct).ConfigureAwait(false)).ToDictionary(o => o.Id, o => o.Name, StringComparer.Ordinal);
-                Output.Print(p.GetValue(json), await s.ListCommunitiesAsync(ct).ConfigureAwait(false),
+                var names = (await node.Trust.OrganizationsAsync(ct).ConfigureAwait(false)).ToDictionary(o => o.Id, o => o.Name, StringComparer.Ordinal);
+                Output.Print(p.GetValue(json), await node.Trust.CommunitiesAsync(ct).ConfigureAwait(false),
                     ("Id", c => c.Id), ("Name", c => c.Name), ("Definition", c => c.Definition),
                     ("Members", c => string.Join(", ", c.Members.Select(m => names.GetValueOrDefault(m, m)))));
                 return 0;
@@ -88,31 +61,16 @@ internal static class TrustCommands
         var member = new Command("member", "Add organizations to a community or remove them.");
         foreach (bool adding in new[] { true, false })
         {
-            var store = new StoreOptions();
             var c = new Argument<string>("community") { Description = "Community name or id." };
             var orgs = new Argument<string[]>("organizations") { Description = "Organization names or ids.", Arity = ArgumentArity.OneOrMore };
             var verb = new Command(adding ? "add" : "remove", adding
                 ? "Add organizations to a community.\n\nExample:\n  perisai community member add \"ASEAN national CERTs\" MyCERT SingCERT"
                 : "Remove organizations from a community.\n\nExample:\n  perisai community member remove \"ASEAN national CERTs\" MyCERT") { c, orgs };
-            store.AddTo(verb);
-            verb.SetAction(async (p, ct) =>
+            LocalNode.Run(verb, $"community member {verb.Name}", async (p, node, ct) =>
             {
-                await using var s = await store.OpenAsync(p, ct).ConfigureAwait(false);
-                string cn = p.GetValue(c)!;
-                var found = await s.FindCommunityAsync(cn, ct).ConfigureAwait(false);
-                if (found is null)
-                {
-                    return Output.Fail($"community member {verb.Name}", $"no community '{cn}'.");
-                }
                 foreach (string on in p.GetValue(orgs)!)
                 {
-                    var o = await s.FindOrganizationAsync(on, ct).ConfigureAwait(false);
-                    if (o is null)
-                    {
-                        return Output.Fail($"community member {verb.Name}", $"no organization '{on}'.");
-                    }
-                    await s.SetCommunityMemberAsync(found.Id, o.Id, adding, ct).ConfigureAwait(false);
-                    await CliAudit.RecordAsync(s, adding ? "community.member.add" : "community.member.remove", found.Id, $"org={o.Id}", ct).ConfigureAwait(false);
+                    var (found, o) = await node.Trust.SetMemberAsync(Actor.Operator, p.GetValue(c)!, on, adding, ct).ConfigureAwait(false);
                     Console.WriteLine($"{o.Name} {(adding ? "added to" : "removed from")} '{found.Name}'.");
                 }
                 return 0;
@@ -126,10 +84,9 @@ internal static class TrustCommands
     public static Command Policy()
     {
         var policy = new Command("policy", "Ask the sharing policy.");
-        var store = new StoreOptions();
         var file = new Argument<FileInfo>("file") { Description = "A STIX bundle, envelope or object you are about to publish." };
         var collection = new Option<string>("--collection") { Description = "Collection id or alias you would publish to.", Required = true };
-        var asOrg = new Option<string>("--as") { Description = "Organization publishing it (the producer).", DefaultValueFactory = _ => Bootstrap.OperatorOrg };
+        var asOrg = new Option<string>("--as") { Description = "Organization publishing it (the producer).", DefaultValueFactory = _ => TrustAdministration.OperatorOrg };
         var json = JsonOption();
         var preview = new Command("preview", """
             Who would receive this? Lists, for each object of FILE, every organization that would be able to read
@@ -139,34 +96,33 @@ internal static class TrustCommands
               perisai policy preview wannacry.json --collection asean --as MyCERT
             """)
         { file, collection, asOrg, json };
-        store.AddTo(preview);
-        preview.SetAction(async (p, ct) =>
+        LocalNode.Run(preview, "policy preview", async (p, node, ct) =>
         {
-            await using var s = await store.OpenAsync(p, ct).ConfigureAwait(false);
-            var c = await s.GetCollectionAsync(p.GetValue(collection)!, ct).ConfigureAwait(false);
+            var c = await node.Reads.CollectionAsync(p.GetValue(collection)!, ct).ConfigureAwait(false);
             if (c is null)
             {
-                return Output.Fail("policy preview", $"no collection '{p.GetValue(collection)}'.");
+                return Output.Fail("policy preview", TrustMessages.NoCollection(p.GetValue(collection)!));
             }
-            var producer = await s.FindOrganizationAsync(p.GetValue(asOrg)!, ct).ConfigureAwait(false);
+            var producer = await node.Reads.OrganizationAsync(p.GetValue(asOrg)!, ct).ConfigureAwait(false);
             if (producer is null)
             {
-                return Output.Fail("policy preview", $"no organization '{p.GetValue(asOrg)}'.");
+                return Output.Fail("policy preview", TrustMessages.NoOrganization(p.GetValue(asOrg)!));
             }
             var f = p.GetValue(file)!;
             if (!f.Exists)
             {
-                return Output.Fail("policy preview", $"{f.FullName} does not exist.");
+                return Output.Fail("policy preview", CliMessages.NoFile(f.FullName));
             }
             using var doc = StixDocument.Parse(await File.ReadAllBytesAsync(f.FullName, ct).ConfigureAwait(false));
             if (doc.Error is { } error)
             {
                 return Output.Fail("policy preview", $"{f.Name}: {error}");
             }
-            var intake = StixIntake.Check(doc, Guid.NewGuid, Perisai.Patterning.PatternValidation.Options);
-            var (_, trust) = await s.LoadTrustAsync(ct).ConfigureAwait(false);
-            var entries = await PolicyPreview.RunAsync(s, trust, c.Id, producer.Id, intake.Valid, ct).ConfigureAwait(false);
-            var names = (await s.ListOrganizationsAsync(ct).ConfigureAwait(false)).ToDictionary(o => o.Id, o => o.Name, StringComparer.Ordinal);
+            var intake = Intake.Check(doc);
+            // The node as the producer sees it: what it may not see is as unknown to the preview as what was never stored.
+            var viewer = Reader.Within(await node.TrustModelAsync(ct).ConfigureAwait(false), producer.Id);
+            var entries = await node.Reads.PreviewAsync(viewer, c.Id, producer.Id, intake.Valid, ct).ConfigureAwait(false);
+            var names = (await node.Reads.OrganizationsAsync(ct).ConfigureAwait(false)).ToDictionary(o => o.Id, o => o.Name, StringComparer.Ordinal);
             if (p.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(new
@@ -197,7 +153,6 @@ internal static class TrustCommands
 
     public static Command Audit()
     {
-        var store = new StoreOptions();
         var since = new Option<string?>("--since") { Description = "Only entries at or after this time (e.g. 2026-11-29T00:00:00Z)." };
         var org = new Option<string?>("--org") { Description = "Only entries of this organization (name or id)." };
         var action = new Option<string?>("--action") { Description = "Only actions starting with this, e.g. objects. or key." };
@@ -211,41 +166,31 @@ internal static class TrustCommands
               perisai audit --action key. --limit 20
             """)
         { since, org, action, limit, json };
-        store.AddTo(command);
-        command.SetAction(async (p, ct) =>
+        LocalNode.Run(command, "audit", async (p, node, ct) =>
         {
-            await using var s = await store.OpenAsync(p, ct).ConfigureAwait(false);
             long? from = null;
             if (p.GetValue(since) is { } text)
             {
                 if (!Perisai.Stix.StixTimestamp.TryParse(text, out var ts))
                 {
-                    return Output.Fail("audit", $"'{text}' is not a timestamp (YYYY-MM-DDTHH:mm:ss[.s+]Z).");
+                    return Output.Fail("audit", CliMessages.NotTimestamp(text));
                 }
                 from = (ts!.Value.Instant - DateTimeOffset.UnixEpoch).Ticks / 10;
             }
             string? orgId = null;
             if (p.GetValue(org) is { } on)
             {
-                orgId = (await s.FindOrganizationAsync(on, ct).ConfigureAwait(false))?.Id;
+                orgId = (await node.Reads.OrganizationAsync(on, ct).ConfigureAwait(false))?.Id;
                 if (orgId is null)
                 {
-                    return Output.Fail("audit", $"no organization '{on}'.");
+                    return Output.Fail("audit", TrustMessages.NoOrganization(on));
                 }
             }
-            var entries = await s.QueryAuditAsync(new AuditQuery { Since = from, OrgId = orgId, ActionPrefix = p.GetValue(action), Limit = p.GetValue(limit) }, ct).ConfigureAwait(false);
+            var entries = await node.Trust.AuditLogAsync(Actor.Operator, new AuditQuery { Since = from, OrgId = orgId, ActionPrefix = p.GetValue(action), Limit = p.GetValue(limit) }, ct).ConfigureAwait(false);
             Output.Print(p.GetValue(json), entries, ("At", e => Storage.Sql.SqlStore.FormatMicros(e.At)), ("Action", e => e.Action), ("Target", e => e.Target),
                 ("Account", e => e.AccountId ?? "cli"), ("Org", e => e.OrgId), ("Detail", e => e.Detail), ("From", e => e.Source));
             return 0;
         });
         return command;
     }
-}
-
-/// <summary>The audit log's entries for changes made from the command line (no account: the operator of the machine).</summary>
-internal static class CliAudit
-{
-    public static Task RecordAsync(IStixStore store, string action, string? target, string? detail, CancellationToken ct) =>
-        store.AppendAuditAsync([new AuditEntry(Guid.NewGuid().ToString(), (TimeProvider.System.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / 10,
-            null, null, action, target, detail, "cli")], ct);
 }

@@ -1,3 +1,5 @@
+using Perisai.Server.Application;
+using Perisai.Cli.Commands;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -37,9 +39,13 @@ internal static class DemoData
     private const string RegionalCert = "ASEAN Regional CERT";
 
     /// <summary>Loads the demo unless it is there already; returns the accounts made and their key secrets.</summary>
-    public static async Task<IReadOnlyList<(string Account, string Key)>> LoadAsync(IStixStore store, CancellationToken ct)
+    public static async Task<IReadOnlyList<(string Account, string Key)>> LoadAsync(LocalNode node, CancellationToken ct)
     {
-        if (await store.GetCollectionAsync("partners", ct).ConfigureAwait(false) is not null)
+        // Through the node's one trust administration and intake, as the operator: the demo's changes are audited and
+        // its objects checked like anyone's.
+        var admin = node.Trust;
+        var op = Actor.Operator;
+        if (await node.Reads.CollectionAsync("partners", ct).ConfigureAwait(false) is not null)
         {
             return [];
         }
@@ -47,13 +53,11 @@ internal static class DemoData
         var orgs = new Dictionary<string, Organization>(StringComparer.Ordinal);
         async Task<Organization> Org(string name, string country, OrgKind kind, string? parent = null)
         {
-            var org = await store.FindOrganizationAsync(name, ct).ConfigureAwait(false)
-                ?? await store.AddOrganizationAsync(name, country, kind, parent is null ? null : orgs[parent].Id, ct).ConfigureAwait(false);
+            var org = await node.Reads.OrganizationAsync(name, ct).ConfigureAwait(false)
+                ?? await admin.AddOrganizationAsync(op, name, country, TrustNames.Of(kind), parent is null ? null : orgs[parent].Id, ct).ConfigureAwait(false);
             orgs[name] = org;
             string account = AccountName(name);
-            var a = await store.FindAccountAsync(account, ct).ConfigureAwait(false) ?? await store.AddAccountAsync(org.Id, account, Role.Analyst, ct).ConfigureAwait(false);
-            var key = ApiKeys.Issue(a.Id, "demo", TimeProvider.System);
-            await store.AddApiKeyAsync(key.Record, ct).ConfigureAwait(false);
+            var key = await admin.IssueKeyAsync(op, account, org.Id, "analyst", "demo", ct).ConfigureAwait(false);
             keys.Add((account, key.Secret));
             return org;
         }
@@ -70,48 +74,45 @@ internal static class DemoData
         await Org(GovCsirt, "ID", OrgKind.GovernmentCsirt, parent: "Id-SIRTII/CC").ConfigureAwait(false);
 
         // The trust groups of ../shared/DOMAIN.md, each with its written definition.
-        var national = await store.AddCommunityAsync("ASEAN national CERTs", "The national CERTs of the ten ASEAN member states.", ct).ConfigureAwait(false);
-        var withPartners = await store.AddCommunityAsync("ASEAN + dialogue partners",
+        var national = await admin.AddCommunityAsync(op, "ASEAN national CERTs", "The national CERTs of the ten ASEAN member states.", ct).ConfigureAwait(false);
+        var withPartners = await admin.AddCommunityAsync(op, "ASEAN + dialogue partners",
             "The ASEAN national CERTs, the ASEAN Regional CERT, and the national CERTs of the dialogue partners of the ASEAN Ministerial Conference on Cybersecurity (US, AU, JP, NZ, CN).", ct).ConfigureAwait(false);
-        var bilateral = await store.AddCommunityAsync("MY-SG bilateral", "MyCERT and SingCERT, under their bilateral cooperation.", ct).ConfigureAwait(false);
+        var bilateral = await admin.AddCommunityAsync(op, "MY-SG bilateral", "MyCERT and SingCERT, under their bilateral cooperation.", ct).ConfigureAwait(false);
         foreach (var (_, name) in Members)
         {
-            await store.SetCommunityMemberAsync(national.Id, orgs[name].Id, true, ct).ConfigureAwait(false);
+            await admin.SetMemberAsync(op, national.Id, orgs[name].Id, true, ct).ConfigureAwait(false);
         }
         foreach (var (_, name) in Members.Concat(Partners).Append(("SG", RegionalCert)))
         {
-            await store.SetCommunityMemberAsync(withPartners.Id, orgs[name].Id, true, ct).ConfigureAwait(false);
+            await admin.SetMemberAsync(op, withPartners.Id, orgs[name].Id, true, ct).ConfigureAwait(false);
         }
-        await store.SetCommunityMemberAsync(bilateral.Id, orgs["MyCERT"].Id, true, ct).ConfigureAwait(false);
-        await store.SetCommunityMemberAsync(bilateral.Id, orgs["SingCERT"].Id, true, ct).ConfigureAwait(false);
+        await admin.SetMemberAsync(op, bilateral.Id, orgs["MyCERT"].Id, true, ct).ConfigureAwait(false);
+        await admin.SetMemberAsync(op, bilateral.Id, orgs["SingCERT"].Id, true, ct).ConfigureAwait(false);
 
         string regional = orgs[RegionalCert].Id;
-        await store.AddCollectionAsync(new TaxiiCollection(Id("collection", "asean").ToString(), "default", "ASEAN national CERTs",
-            "Shared among the ten ASEAN national CERTs and the ASEAN Regional CERT. Unmarked objects are TLP:GREEN.", "asean", regional, TlpLevel.Green), ct).ConfigureAwait(false);
-        await store.AddCollectionAsync(new TaxiiCollection(Id("collection", "partners").ToString(), "default", "ASEAN and dialogue partners",
-            "Shared with the dialogue partners of the ASEAN Ministerial Conference on Cybersecurity. Unmarked objects are TLP:GREEN.", "partners", regional, TlpLevel.Green), ct).ConfigureAwait(false);
-        await store.AddCollectionAsync(new TaxiiCollection(Id("collection", "my-sg").ToString(), "default", "MY-SG bilateral",
-            "MyCERT and SingCERT. Unmarked objects are TLP:AMBER.", "my-sg", orgs["MyCERT"].Id, TlpLevel.Amber), ct).ConfigureAwait(false);
-        var asean = (await store.GetCollectionAsync("asean", ct).ConfigureAwait(false))!;
-        var partners = (await store.GetCollectionAsync("partners", ct).ConfigureAwait(false))!;
-        var mysg = (await store.GetCollectionAsync("my-sg", ct).ConfigureAwait(false))!;
-        await store.GrantAsync(new Grant(asean.Id, national.Id, true, true, PrincipalKind.Community), ct).ConfigureAwait(false);
+        var asean = await admin.AddCollectionAsync(op, Id("collection", "asean").ToString(), "default", "ASEAN national CERTs",
+            "Shared among the ten ASEAN national CERTs and the ASEAN Regional CERT. Unmarked objects are TLP:GREEN.", "asean", regional, "green", false, ct).ConfigureAwait(false);
+        var partners = await admin.AddCollectionAsync(op, Id("collection", "partners").ToString(), "default", "ASEAN and dialogue partners",
+            "Shared with the dialogue partners of the ASEAN Ministerial Conference on Cybersecurity. Unmarked objects are TLP:GREEN.", "partners", regional, "green", false, ct).ConfigureAwait(false);
+        var mysg = await admin.AddCollectionAsync(op, Id("collection", "my-sg").ToString(), "default", "MY-SG bilateral",
+            "MyCERT and SingCERT. Unmarked objects are TLP:AMBER.", "my-sg", orgs["MyCERT"].Id, "amber", false, ct).ConfigureAwait(false);
+        await admin.GrantAsync(op, asean.Id, PrincipalKind.Community, national.Id, true, true, ct).ConfigureAwait(false);
         // A constituent reads the national collection (it receives CLEAR, and AMBER addressed to its parent), but it is
         // not in the community, so GREEN stays with the national CERTs.
-        await store.GrantAsync(new Grant(asean.Id, orgs[GovCsirt].Id, true, false), ct).ConfigureAwait(false);
-        await store.GrantAsync(new Grant(partners.Id, withPartners.Id, true, true, PrincipalKind.Community), ct).ConfigureAwait(false);
-        await store.GrantAsync(new Grant(mysg.Id, bilateral.Id, true, true, PrincipalKind.Community), ct).ConfigureAwait(false);
+        await admin.GrantAsync(op, asean.Id, PrincipalKind.Org, orgs[GovCsirt].Id, true, false, ct).ConfigureAwait(false);
+        await admin.GrantAsync(op, partners.Id, PrincipalKind.Community, withPartners.Id, true, true, ct).ConfigureAwait(false);
+        await admin.GrantAsync(op, mysg.Id, PrincipalKind.Community, bilateral.Id, true, true, ct).ConfigureAwait(false);
 
-        await store.AddObjectsAsync(partners.Id, regional, Intelligence(TlpMarkings.Clear), ct).ConfigureAwait(false);
-        await store.AddObjectsAsync(asean.Id, regional, Intelligence(TlpMarkings.Green), ct).ConfigureAwait(false);
+        await node.Intake.AddAsync(partners.Id, regional, Intelligence(TlpMarkings.Clear), ct).ConfigureAwait(false);
+        await node.Intake.AddAsync(asean.Id, regional, Intelligence(TlpMarkings.Green), ct).ConfigureAwait(false);
         foreach (var (collection, producer, objects) in TrustExamples(orgs.ToDictionary(o => o.Key, o => o.Value.Id, StringComparer.Ordinal)))
         {
             var c = collection switch { "asean" => asean, "partners" => partners, _ => mysg };
-            await store.AddObjectsAsync(c.Id, orgs[producer].Id, objects, ct).ConfigureAwait(false);
+            await node.Intake.AddAsync(c.Id, orgs[producer].Id, objects, ct).ConfigureAwait(false);
         }
         foreach (var (producer, objects) in RecentActivity(orgs.ToDictionary(o => o.Key, o => o.Value.Id, StringComparer.Ordinal), TimeProvider.System.GetUtcNow()))
         {
-            await store.AddObjectsAsync(asean.Id, orgs[producer].Id, objects, ct).ConfigureAwait(false);
+            await node.Intake.AddAsync(asean.Id, orgs[producer].Id, objects, ct).ConfigureAwait(false);
         }
         return keys;
     }

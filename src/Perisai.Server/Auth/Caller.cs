@@ -26,8 +26,12 @@ public sealed class Caller(Account account, TrustModel trust, string? source = n
     /// <summary>Whether the account administers the node.</summary>
     public bool IsAdmin => Account.IsAdmin;
 
-    /// <summary>The caller's sharing filter, which every read of objects carries.</summary>
-    public SharingFilter Filter => _filter ??= SharingFilter.For(Trust, OrgId);
+    /// <summary>
+    /// The caller's sharing filter, which every read of objects carries. A <see cref="Role.Sync"/> key is another node
+    /// reading: what it receives leaves this node, so TLP:RED (objects and granular parts) never reaches it, as for
+    /// every other exit that leaves the node (FIRST TLP 2.0; docs/trust.md).
+    /// </summary>
+    public SharingFilter Filter => _filter ??= SharingFilter.For(Trust, OrgId, leavingNode: Account.Role == Role.Sync);
 
     /// <summary>Whether the caller may know that the collection exists: it may read or write it.</summary>
     public bool CanSee(string collectionId) => Trust.CanRead(OrgId, collectionId) || Trust.CanWrite(OrgId, collectionId);

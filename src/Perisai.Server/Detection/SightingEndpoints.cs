@@ -24,7 +24,7 @@ public static class SightingEndpoints
     private static async Task<IResult> Summary(HttpContext context, NodeServices node, string? indicator)
     {
         var caller = await node.AuthenticateAsync(context).ConfigureAwait(false);
-        var rows = await SightingSummary.ComputeAsync(node.Store, caller.Filter, indicator, context.RequestAborted).ConfigureAwait(false);
+        var rows = await node.Reads.SightingsAsync(Application.Reader.Of(caller), indicator, context.RequestAborted).ConfigureAwait(false);
         node.Audit.Record(caller, "sightings.summary", null, $"indicators={rows.Count}");
         return new TaxiiResult(200, "application/json", w =>
         {

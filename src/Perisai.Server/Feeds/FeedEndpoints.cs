@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -22,7 +23,7 @@ public static class FeedEndpoints
         {
             throw TaxiiException.Forbidden(TaxiiMessages.LeadOrAdminOnly);
         }
-        var feeds = (await node.Store.ListFeedsAsync(context.RequestAborted).ConfigureAwait(false)).Where(f => caller.Manages(f.CollectionId)).ToList();
+        var feeds = (await context.RequestServices.GetRequiredService<Application.Feeds>().ListAsync(context.RequestAborted).ConfigureAwait(false)).Where(f => caller.Manages(f.CollectionId)).ToList();
         return new TaxiiResult(200, "application/json", w =>
         {
             w.WriteStartObject();

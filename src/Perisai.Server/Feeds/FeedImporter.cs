@@ -1,3 +1,4 @@
+using Perisai.Server.Application;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -111,7 +112,7 @@ public static class FeedImporter
     public const int Batch = 40_000;
 
     /// <summary>Runs one import.</summary>
-    public static async Task<ImportReport> ImportAsync(IStixStore store, ImportRequest request, HttpClient? http, TimeProvider time,
+    internal static async Task<ImportReport> ImportAsync(Intake store, ImportRequest request, HttpClient? http, TimeProvider time,
         Action<int>? progress = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -148,7 +149,7 @@ public static class FeedImporter
     /// Imports one document already in memory (an upload): a MISP event or list of events, or a STIX bundle (2.0
     /// upgraded), decided from its content unless <see cref="ImportRequest.Format"/> says.
     /// </summary>
-    public static async Task<ImportReport> ImportDocumentAsync(IStixStore store, ImportRequest request, byte[] bytes, CancellationToken ct = default)
+    internal static async Task<ImportReport> ImportDocumentAsync(Intake store, ImportRequest request, byte[] bytes, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(request);
@@ -238,7 +239,7 @@ public static class FeedImporter
         ? await (http ?? throw new InvalidOperationException(FeedMessages.NoHttpClient)).GetByteArrayAsync(new Uri(source), ct).ConfigureAwait(false)
         : await File.ReadAllBytesAsync(source, ct).ConfigureAwait(false);
 
-    private static async Task StixAsync(IStixStore store, ImportRequest request, byte[] bytes, ImportReport report, Action<int>? progress, CancellationToken ct)
+    private static async Task StixAsync(Intake store, ImportRequest request, byte[] bytes, ImportReport report, Action<int>? progress, CancellationToken ct)
     {
         try
         {
@@ -257,7 +258,7 @@ public static class FeedImporter
         await StoreAsync(store, request, bytes, report, progress, ct).ConfigureAwait(false);
     }
 
-    private static async Task MispAsync(IStixStore store, ImportRequest request, byte[] bytes, ImportReport report, Action<int>? progress, CancellationToken ct)
+    private static async Task MispAsync(Intake store, ImportRequest request, byte[] bytes, ImportReport report, Action<int>? progress, CancellationToken ct)
     {
         var options = await SharingGroupsAsync(store, ct).ConfigureAwait(false);
         using var doc = JsonDocument.Parse(bytes);
@@ -273,7 +274,7 @@ public static class FeedImporter
         }
     }
 
-    private static async Task<bool> OneEventAsync(IStixStore store, ImportRequest request, JsonElement ev, MispImportOptions options, ImportReport report,
+    private static async Task<bool> OneEventAsync(Intake store, ImportRequest request, JsonElement ev, MispImportOptions options, ImportReport report,
         Action<int>? progress, CancellationToken ct)
     {
         StixConversion converted;
@@ -292,13 +293,13 @@ public static class FeedImporter
     }
 
     // A MISP sharing group maps to the node's community of the same name: its organizations become the recipients.
-    private static async Task<MispImportOptions> SharingGroupsAsync(IStixStore store, CancellationToken ct)
+    private static async Task<MispImportOptions> SharingGroupsAsync(Intake store, CancellationToken ct)
     {
-        var communities = (await store.ListCommunitiesAsync(ct).ConfigureAwait(false)).ToDictionary(c => c.Name, c => c.Members, StringComparer.OrdinalIgnoreCase);
+        var communities = await store.CommunitiesAsync(ct).ConfigureAwait(false);
         return new MispImportOptions { SharingGroup = (name, _) => name is not null && communities.TryGetValue(name, out var members) ? members : null };
     }
 
-    private static async Task MispFeedAsync(IStixStore store, ImportRequest request, HttpClient? http, ImportReport report, Action<int>? progress, CancellationToken ct)
+    private static async Task MispFeedAsync(Intake store, ImportRequest request, HttpClient? http, ImportReport report, Action<int>? progress, CancellationToken ct)
     {
         var options = await SharingGroupsAsync(store, ct).ConfigureAwait(false);
         await foreach (var ev in MispFeed.ReadAsync(request.Source, request.FeedState, http, report.Problems, ct).ConfigureAwait(false))
@@ -312,7 +313,7 @@ public static class FeedImporter
         }
     }
 
-    private static async Task CsvAsync(IStixStore store, ImportRequest request, HttpClient? http, TimeProvider time, ImportReport report, Action<int>? progress, CancellationToken ct)
+    private static async Task CsvAsync(Intake store, ImportRequest request, HttpClient? http, TimeProvider time, ImportReport report, Action<int>? progress, CancellationToken ct)
     {
         CsvLayout? layout = null;
         if (request.Preset is { } preset)
@@ -419,21 +420,17 @@ public static class FeedImporter
     }
 
     /// <summary>The one intake path: parse, validate (with patterns), store in transactions.</summary>
-    private static Task StoreAsync(IStixStore store, ImportRequest request, byte[] bytes, ImportReport report, Action<int>? progress, CancellationToken ct)
+    private static Task StoreAsync(Intake store, ImportRequest request, byte[] bytes, ImportReport report, Action<int>? progress, CancellationToken ct)
     {
         var (intake, error) = Check(bytes);
         return WriteAsync(store, request, intake, error, report, progress, ct);
     }
 
     /// <summary>Parses and validates a document (§2.9 ids filled, patterns checked): the CPU half of the intake.</summary>
-    private static (IntakeResult? Intake, string? Error) Check(ReadOnlyMemory<byte> bytes)
-    {
-        using var doc = StixDocument.Parse(bytes);
-        return doc.Error is { } error ? (null, error.ToString()) : (StixIntake.Check(doc, Guid.NewGuid, Perisai.Patterning.PatternValidation.Options), null);
-    }
+    private static (IntakeResult? Intake, string? Error) Check(ReadOnlyMemory<byte> bytes) => Intake.Check(bytes);
 
     /// <summary>Stores what passed validation and records the outcome: the store's half, on one thread.</summary>
-    private static async Task WriteAsync(IStixStore store, ImportRequest request, IntakeResult? intake, string? error, ImportReport report, Action<int>? progress, CancellationToken ct)
+    private static async Task WriteAsync(Intake store, ImportRequest request, IntakeResult? intake, string? error, ImportReport report, Action<int>? progress, CancellationToken ct)
     {
         if (intake is null)
         {
@@ -444,7 +441,7 @@ public static class FeedImporter
         report.Rejected.AddRange(intake.Failures.Select(f => $"{f.Id}: {f.Summary()}"));
         foreach (var batch in intake.Valid.Chunk(Batch))
         {
-            foreach (var r in await store.AddObjectsAsync(request.CollectionId, request.ProducerId, batch, ct).ConfigureAwait(false))
+            foreach (var r in await store.AddAsync(request.CollectionId, request.ProducerId, batch, ct).ConfigureAwait(false))
             {
                 switch (r.Outcome)
                 {

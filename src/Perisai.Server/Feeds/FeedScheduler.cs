@@ -60,7 +60,7 @@ public sealed class FeedScheduler(IStixStore store, NodeOptions options, TimePro
         limit.CancelAfter(RunLimit);
         try
         {
-            report = await FeedImporter.ImportAsync(store, request, http, time, null, limit.Token).ConfigureAwait(false);
+            report = await new Application.Intake(store, time).ImportAsync(request, http, null, limit.Token).ConfigureAwait(false);
             if (report.Total == 0 && report.Problems.Count > 0)
             {
                 // Nothing came through at all: the run failed, whatever the cause (the first problem says which).

@@ -41,7 +41,7 @@ public sealed class EnvelopeIngestor(IStixStore store, NodeOptions options, Time
         if (doc.Objects.Count <= options.SynchronousIngestLimit)
         {
             var intake = Check(doc);
-            var results = await store.AddObjectsAsync(collectionId, producer, intake.Valid, ct).ConfigureAwait(false);
+            var results = await new Application.Intake(store, time).AddAsync(collectionId, producer, intake.Valid, ct).ConfigureAwait(false);
             status = Final(status, intake.Failures, results);
             await store.SaveStatusAsync(status, ct).ConfigureAwait(false);
             Log.EnvelopeApplied(logger, statusId, collectionId, status.SuccessCount, status.FailureCount);
@@ -104,7 +104,7 @@ public sealed class EnvelopeIngestor(IStixStore store, NodeOptions options, Time
 
     private static CheckedEnvelope Check(ParsedDocument doc)
     {
-        var intake = StixIntake.Check(doc, Guid.NewGuid, Perisai.Patterning.PatternValidation.Options);
+        var intake = Application.Intake.Check(doc);
         return new CheckedEnvelope([.. intake.Valid], [.. intake.Failures.Select(f => new StatusDetail(f.Id, f.Version, f.Summary()))]);
     }
 

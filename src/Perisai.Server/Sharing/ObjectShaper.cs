@@ -14,32 +14,41 @@ namespace Perisai.Server.Sharing;
 /// </summary>
 public static class ObjectShaper
 {
+    // Shaped JSON goes to TAXII clients, exports and pages as JSON text: no HTML escaping of '<', '\'' or non-ASCII
+    // text (every writer of HTML encodes on its own), so a shaped object stays as close to what was received as it can.
+    private static readonly JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>The JSON of each object of a page, shaped for the reader.</summary>
-    public static async Task<IReadOnlyList<string>> ShapeAsync(IStixStore store, TrustModel trust, SharingFilter reader, string collectionId, IReadOnlyList<StoredObject> page, CancellationToken ct)
+    public static async Task<IReadOnlyList<string>> ShapeAsync(IStixStore store, TrustModel trust, SharingFilter reader, string collectionId, IReadOnlyList<StoredObject> page, CancellationToken ct) =>
+        [.. (await ShapeWithWithheldAsync(store, trust, reader, collectionId, page, ct).ConfigureAwait(false)).Select(s => s.Json)];
+
+    /// <summary>Each object of a page shaped for the reader, with the TLP of each property withheld from it.</summary>
+    public static async Task<IReadOnlyList<Shaped>> ShapeWithWithheldAsync(IStixStore store, TrustModel trust, SharingFilter reader, string collectionId, IReadOnlyList<StoredObject> page, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(page);
-        var result = new string[page.Count];
+        var result = new Shaped[page.Count];
         List<int>? lists = null;
         for (int i = 0; i < page.Count; i++)
         {
-            result[i] = page[i].Json;
+            result[i] = new Shaped(page[i].Json, []);
             if (page[i].RefRule == RefRule.Any)
             {
                 (lists ??= []).Add(i);
             }
             if (page[i].Granular)
             {
-                result[i] = WithholdProperties(trust, reader, collectionId, page[i], result[i]);
+                result[i] = WithholdProperties(trust, reader, collectionId, page[i], page[i].Json);
             }
         }
         if (lists is not null)
         {
-            var refs = lists.SelectMany(i => RefsOf(result[i])).ToList();
+            var refs = lists.SelectMany(i => RefsOf(result[i].Json)).ToList();
             var visible = await store.VisibleRefsAsync(reader, refs, ct).ConfigureAwait(false);
             foreach (int i in lists)
             {
-                result[i] = KeepRefs(result[i], visible);
+                string kept = KeepRefs(result[i].Json, visible);
+                result[i] = result[i] with { Json = kept, Changed = result[i].Changed || !ReferenceEquals(kept, result[i].Json) };
             }
         }
         return result;
@@ -67,22 +76,23 @@ public static class ObjectShaper
             }
             node["object_refs"] = new JsonArray(kept);
         }
-        return node.ToJsonString();
+        return node.ToJsonString(Relaxed);
     }
 
-    private static string WithholdProperties(TrustModel trust, SharingFilter reader, string collectionId, StoredObject stored, string json)
+    private static Shaped WithholdProperties(TrustModel trust, SharingFilter reader, string collectionId, StoredObject stored, string json)
     {
         using var doc = JsonDocument.Parse(json);
         var obj = StixObject.FromJson(doc.RootElement);
         var shared = SharedObject.Of(obj, collectionId, stored.Producer, out var optionalGranular);
         var effective = SharingPolicy.EffectiveOf(trust, shared);
-        var withheld = optionalGranular
+        var withheldLevels = optionalGranular
             .Where(kv => (kv.Value > effective || (reader.LeavingNode && kv.Value == Perisai.Stix.Markings.TlpLevel.Red)) && !SharingPolicy.Entitled(trust, reader.OrgId, collectionId, kv.Value, shared.Producer, shared.Recipients, reader.LeavingNode))
-            .Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal);
-        if (withheld.Count == 0)
+            .OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
+        if (withheldLevels.Count == 0)
         {
-            return json;
+            return new Shaped(json, []);
         }
+        var withheld = withheldLevels.Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal);
         var node = JsonNode.Parse(json)!.AsObject();
         foreach (string p in withheld)
         {
@@ -115,6 +125,15 @@ public static class ObjectShaper
                 node.Remove("granular_markings");
             }
         }
-        return node.ToJsonString();
+        return new Shaped(node.ToJsonString(Relaxed), [.. withheldLevels.Select(kv => kv.Value)]) { Changed = true };
     }
+}
+
+/// <summary>One object as a reader receives it.</summary>
+/// <param name="Json">The object's JSON, shaped.</param>
+/// <param name="Withheld">The TLP of each property withheld from the reader (never which properties, nor their values).</param>
+public sealed record Shaped(string Json, IReadOnlyList<Perisai.Stix.Markings.TlpLevel> Withheld)
+{
+    /// <summary>Whether shaping changed the object (a property withheld or a ref removed): the stored JSON is not what the reader receives.</summary>
+    public bool Changed { get; init; }
 }

@@ -16,19 +16,27 @@ public sealed record PreviewEntry(string Id, string Type, TlpLevel Tlp, IReadOnl
 /// <summary>
 /// "Who would receive this?" before publishing: the sharing policy applied to objects not yet written, as if
 /// <c>producer</c> wrote them to the collection now, with the objects they refer to looked up in the same file first and
-/// in the store after.
+/// in the store after. The store is seen exactly as <c>viewer</c> sees it: a stored object the viewer may not see is
+/// as unknown to the preview as an id never stored, so that the answer cannot tell anyone that a hidden object exists
+/// or who may read it.
 /// </summary>
 public static class PolicyPreview
 {
-    /// <summary>Previews each object.</summary>
-    public static async Task<IReadOnlyList<PreviewEntry>> RunAsync(IStixStore store, TrustModel trust, string collectionId, string producer, IReadOnlyList<StixObject> objects, CancellationToken ct)
+    /// <summary>Previews each object, as seen by <paramref name="viewer"/> (the caller asking).</summary>
+    public static async Task<IReadOnlyList<PreviewEntry>> RunAsync(IStixStore store, TrustModel trust, SharingFilter viewer, string collectionId, string producer, IReadOnlyList<StixObject> objects, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(trust);
+        ArgumentNullException.ThrowIfNull(viewer);
         ArgumentNullException.ThrowIfNull(objects);
         var proposed = objects.Select(o => SharedObject.Of(o, collectionId, producer)).ToList();
         var refs = proposed.SelectMany(p => p.Refs).Distinct(StringComparer.Ordinal).ToList();
-        var stored = (await store.SharedVersionsAsync(refs, ct).ConfigureAwait(false)).ToLookup(s => s.Id, StringComparer.Ordinal);
+        // Only the versions the viewer sees itself: the store's own rule says which ids it sees, the policy which of
+        // their versions (a dependent one also by its refs, erring towards hiding).
+        var seen = await store.VisibleRefsAsync(viewer, refs, ct).ConfigureAwait(false);
+        var all = await store.SharedVersionsAsync([.. refs.Where(seen.Contains)], ct).ConfigureAwait(false);
+        var allById = all.ToLookup(s => s.Id, StringComparer.Ordinal);
+        var stored = all.Where(s => SharingPolicy.IsVisible(trust, viewer.OrgId, s, id => allById[id])).ToLookup(s => s.Id, StringComparer.Ordinal);
         var inFile = proposed.ToLookup(p => p.Id, StringComparer.Ordinal);
         IEnumerable<SharedObject> Lookup(string id) => inFile[id].Concat(stored[id]);
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Perisai.Server.Application;
 using Perisai.Server.Auth;
 using Perisai.Server.Taxii;
 using Perisai.Stix;
@@ -44,7 +45,7 @@ public static class TrustEndpoints
     private static async Task<IResult> WhoAmI(HttpContext context, NodeServices node)
     {
         var caller = await node.AuthenticateAsync(context).ConfigureAwait(false);
-        var org = await node.Store.FindOrganizationAsync(caller.OrgId, context.RequestAborted).ConfigureAwait(false);
+        var org = await node.Reads.OrganizationAsync(caller.OrgId, context.RequestAborted).ConfigureAwait(false);
         return Ok(w =>
         {
             w.WriteStartObject();
@@ -59,7 +60,7 @@ public static class TrustEndpoints
     private static async Task<IResult> Preview(HttpContext context, NodeServices node, string? collection)
     {
         var caller = await node.AuthenticateAsync(context).ConfigureAwait(false);
-        var c = collection is null ? null : await node.Store.GetCollectionAsync(collection, context.RequestAborted).ConfigureAwait(false);
+        var c = collection is null ? null : await node.Reads.CollectionAsync(collection, context.RequestAborted).ConfigureAwait(false);
         if (c is null || !caller.CanSee(c.Id))
         {
             throw TaxiiException.NotFound(TaxiiMessages.NoCollection);
@@ -71,9 +72,9 @@ public static class TrustEndpoints
             throw new TaxiiException(400, TaxiiMessages.BadRequest, TaxiiMessages.NotJson(error.Message),
                 new Dictionary<string, object?> { ["code"] = error.Code, ["path"] = error.Path });
         }
-        var intake = StixIntake.Check(parsed, Guid.NewGuid, Perisai.Patterning.PatternValidation.Options);
-        var entries = await PolicyPreview.RunAsync(node.Store, caller.Trust, c.Id, caller.OrgId, intake.Valid, context.RequestAborted).ConfigureAwait(false);
-        var names = (await node.Store.ListOrganizationsAsync(context.RequestAborted).ConfigureAwait(false)).ToDictionary(o => o.Id, o => o.Name, StringComparer.Ordinal);
+        var intake = Intake.Check(parsed);
+        var entries = await node.Reads.PreviewAsync(Application.Reader.Of(caller), c.Id, caller.OrgId, intake.Valid, context.RequestAborted).ConfigureAwait(false);
+        var names = (await node.Reads.OrganizationsAsync(context.RequestAborted).ConfigureAwait(false)).ToDictionary(o => o.Id, o => o.Name, StringComparer.Ordinal);
         return Ok(w =>
         {
             w.WriteStartObject();
@@ -117,7 +118,7 @@ public static class TrustEndpoints
     {
         var caller = await AdminAsync(context, node).ConfigureAwait(false);
         await node.Audit.FlushAsync(context.RequestAborted).ConfigureAwait(false);
-        var entries = await node.Store.QueryAuditAsync(new AuditQuery { Since = since, OrgId = org, ActionPrefix = action, Limit = limit ?? 100 }, context.RequestAborted).ConfigureAwait(false);
+        var entries = await Administer(node.TrustAdministration.AuditLogAsync(Actor.Of(caller), new AuditQuery { Since = since, OrgId = org, ActionPrefix = action, Limit = limit ?? 100 }, context.RequestAborted)).ConfigureAwait(false);
         node.Audit.Record(caller, "audit.read", null, $"returned={entries.Count}");
         return OkList("entries", entries, WriteAudit);
     }
@@ -141,8 +142,8 @@ public static class TrustEndpoints
 
     private static async Task<IResult> ListKeys(HttpContext context, NodeServices node)
     {
-        await AdminAsync(context, node).ConfigureAwait(false);
-        var keys = await node.Store.ListApiKeysAsync(null, context.RequestAborted).ConfigureAwait(false);
+        var caller = await AdminAsync(context, node).ConfigureAwait(false);
+        var keys = await node.TrustAdministration.KeysAsync(Actor.Of(caller), context.RequestAborted).ConfigureAwait(false);
         return OkList("keys", keys, (w, k) =>
         {
             w.WriteStartObject();
@@ -156,33 +157,16 @@ public static class TrustEndpoints
 
     private static async Task<IResult> AddKey(HttpContext context, NodeServices node)
     {
-        var caller = await AdminAsync(context, node).ConfigureAwait(false);
+        var caller = await node.AuthenticateAsync(context).ConfigureAwait(false);
         using var doc = await ReadJsonAsync(context).ConfigureAwait(false);
-        string accountName = Field(doc, "account");
-        string label = OptionalField(doc, "label") ?? "api";
-        var account = await node.Store.FindAccountAsync(accountName, context.RequestAborted).ConfigureAwait(false);
-        if (account is null)
-        {
-            string orgName = OptionalField(doc, "organization") ?? throw new TaxiiException(404, TaxiiMessages.NotFound, TaxiiMessages.NoAccount);
-            var org = await node.Store.FindOrganizationAsync(orgName, context.RequestAborted).ConfigureAwait(false)
-                ?? throw new TaxiiException(404, TaxiiMessages.NotFound, TaxiiMessages.NoOrganization);
-            string roleName = OptionalField(doc, "role") ?? "analyst";
-            if (!TrustNames.TryRole(roleName, out var role))
-            {
-                throw new TaxiiException(400, TaxiiMessages.BadRequest, TaxiiMessages.BadField("role", "one of " + string.Join(", ", TrustNames.RoleNames)));
-            }
-            account = await node.Store.AddAccountAsync(org.Id, accountName, role, context.RequestAborted).ConfigureAwait(false);
-            node.Audit.Record(caller, "account.add", account.Id, $"org={org.Id} role={roleName}");
-        }
-        var (record, secret) = ApiKeys.Issue(account.Id, label, node.Time);
-        await node.Store.AddApiKeyAsync(record, context.RequestAborted).ConfigureAwait(false);
-        node.Audit.Record(caller, "key.add", record.Id, $"account={account.Id}");
+        var issued = await Administer(node.TrustAdministration.IssueKeyAsync(Actor.Of(caller), Field(doc, "account"), OptionalField(doc, "organization"),
+            OptionalField(doc, "role"), OptionalField(doc, "label") ?? "api", context.RequestAborted)).ConfigureAwait(false);
         return new TaxiiResult(201, Json, w =>
         {
             w.WriteStartObject();
-            w.WriteString("id", record.Id);
-            w.WriteString("account_id", account.Id);
-            w.WriteString("key", secret);
+            w.WriteString("id", issued.Record.Id);
+            w.WriteString("account_id", issued.Account.Id);
+            w.WriteString("key", issued.Secret);
             w.WriteEndObject();
         });
     }
@@ -190,18 +174,14 @@ public static class TrustEndpoints
     private static async Task<IResult> RevokeKey(HttpContext context, string keyId, NodeServices node)
     {
         var caller = await AdminAsync(context, node).ConfigureAwait(false);
-        if (!await node.Store.RevokeApiKeyAsync(keyId, context.RequestAborted).ConfigureAwait(false))
-        {
-            throw new TaxiiException(404, TaxiiMessages.NotFound, TaxiiMessages.NoKey);
-        }
-        node.Audit.Record(caller, "key.revoke", keyId, null);
+        await Administer(node.TrustAdministration.RevokeKeyAsync(Actor.Of(caller), keyId, context.RequestAborted)).ConfigureAwait(false);
         return new TaxiiResult(204, Json, null);
     }
 
     private static async Task<IResult> ListCommunities(HttpContext context, NodeServices node)
     {
         await node.AuthenticateAsync(context).ConfigureAwait(false);
-        var communities = await node.Store.ListCommunitiesAsync(context.RequestAborted).ConfigureAwait(false);
+        var communities = await node.TrustAdministration.CommunitiesAsync(context.RequestAborted).ConfigureAwait(false);
         return OkList("communities", communities, (w, c) =>
         {
             w.WriteStartObject();
@@ -217,10 +197,9 @@ public static class TrustEndpoints
 
     private static async Task<IResult> AddCommunity(HttpContext context, NodeServices node)
     {
-        var caller = await LeadOrAdminAsync(context, node).ConfigureAwait(false);
+        var caller = await node.AuthenticateAsync(context).ConfigureAwait(false);
         using var doc = await ReadJsonAsync(context).ConfigureAwait(false);
-        var c = await node.Store.AddCommunityAsync(Field(doc, "name"), Field(doc, "definition"), context.RequestAborted).ConfigureAwait(false);
-        node.Audit.Record(caller, "community.add", c.Id, null);
+        var c = await Administer(node.TrustAdministration.AddCommunityAsync(Actor.Of(caller), Field(doc, "name"), Field(doc, "definition"), context.RequestAborted)).ConfigureAwait(false);
         return new TaxiiResult(201, Json, w =>
         {
             w.WriteStartObject();
@@ -232,19 +211,14 @@ public static class TrustEndpoints
 
     private static async Task<IResult> SetMember(HttpContext context, string community, string org, bool member, NodeServices node)
     {
-        var caller = await LeadOrAdminAsync(context, node).ConfigureAwait(false);
-        var c = await node.Store.FindCommunityAsync(community, context.RequestAborted).ConfigureAwait(false)
-            ?? throw new TaxiiException(404, TaxiiMessages.NotFound, TaxiiMessages.NoCommunity);
-        var o = await node.Store.FindOrganizationAsync(org, context.RequestAborted).ConfigureAwait(false)
-            ?? throw new TaxiiException(404, TaxiiMessages.NotFound, TaxiiMessages.NoOrganization);
-        await node.Store.SetCommunityMemberAsync(c.Id, o.Id, member, context.RequestAborted).ConfigureAwait(false);
-        node.Audit.Record(caller, member ? "community.member.add" : "community.member.remove", c.Id, $"org={o.Id}");
+        var caller = await node.AuthenticateAsync(context).ConfigureAwait(false);
+        await Administer(node.TrustAdministration.SetMemberAsync(Actor.Of(caller), community, org, member, context.RequestAborted)).ConfigureAwait(false);
         return new TaxiiResult(204, Json, null);
     }
 
     private static async Task<IResult> SetAccess(HttpContext context, string id, NodeServices node)
     {
-        var (caller, c) = await ManagedCollectionAsync(context, id, node).ConfigureAwait(false);
+        var caller = await node.AuthenticateAsync(context).ConfigureAwait(false);
         using var doc = await ReadJsonAsync(context).ConfigureAwait(false);
         string kindName = OptionalField(doc, "kind") ?? "org";
         if (kindName is not ("org" or "community"))
@@ -252,59 +226,57 @@ public static class TrustEndpoints
             throw new TaxiiException(400, TaxiiMessages.BadRequest, TaxiiMessages.BadField("kind", "'org' or 'community'"));
         }
         string principal = Field(doc, "principal");
-        string principalId;
-        if (kindName == "org")
-        {
-            principalId = (await node.Store.FindOrganizationAsync(principal, context.RequestAborted).ConfigureAwait(false)
-                ?? throw new TaxiiException(404, TaxiiMessages.NotFound, TaxiiMessages.NoOrganization)).Id;
-        }
-        else
-        {
-            principalId = (await node.Store.FindCommunityAsync(principal, context.RequestAborted).ConfigureAwait(false))?.Id
-                ?? throw new TaxiiException(404, TaxiiMessages.NotFound, TaxiiMessages.NoCommunity);
-        }
         bool read = Bool(doc, "read"), write = Bool(doc, "write");
-        await node.Store.GrantAsync(new Grant(c.Id, principalId, read, write, TrustNames.PrincipalKindOf(kindName)), context.RequestAborted).ConfigureAwait(false);
-        node.Audit.Record(caller, "collection.access", c.Id, $"{kindName}={principalId} read={read} write={write}");
+        await Administer(node.TrustAdministration.GrantAsync(Actor.Of(caller), id, TrustNames.PrincipalKindOf(kindName), principal, read, write, context.RequestAborted)).ConfigureAwait(false);
         return new TaxiiResult(204, Json, null);
     }
 
     private static async Task<IResult> SetPolicy(HttpContext context, string id, NodeServices node)
     {
-        var (caller, c) = await ManagedCollectionAsync(context, id, node).ConfigureAwait(false);
+        var caller = await node.AuthenticateAsync(context).ConfigureAwait(false);
         using var doc = await ReadJsonAsync(context).ConfigureAwait(false);
-        var level = OptionalField(doc, "default_tlp") is { } name ? ParseTlp(name) : c.DefaultTlp;
-        bool isPublic = doc.RootElement.TryGetProperty("public", out var p) ? p.ValueKind == JsonValueKind.True : c.IsPublic;
-        await node.Store.SetCollectionPolicyAsync(c.Id, level, isPublic, context.RequestAborted).ConfigureAwait(false);
-        node.Audit.Record(caller, "collection.policy", c.Id, $"default_tlp={TlpMarkings.NameOf(level)} public={isPublic}");
+        bool? isPublic = doc.RootElement.TryGetProperty("public", out var p) ? p.ValueKind == JsonValueKind.True : null;
+        await Administer(node.TrustAdministration.SetPolicyAsync(Actor.Of(caller), id, OptionalField(doc, "default_tlp"), isPublic, context.RequestAborted)).ConfigureAwait(false);
         return new TaxiiResult(204, Json, null);
     }
 
-    private static TlpLevel ParseTlp(string name) => TlpMarkings.TryParseName(name, out var level) ? level
-        : throw new TaxiiException(400, TaxiiMessages.BadRequest, TaxiiMessages.BadField("default_tlp", "one of clear, green, amber, amber+strict, red"));
+    /// <summary>A refusal of the trust administration as the TAXII error resource (§3.6.1) the rest of the node answers with.</summary>
+    private static async Task<T> Administer<T>(Task<T> change)
+    {
+        try
+        {
+            return await change.ConfigureAwait(false);
+        }
+        catch (TrustAdministrationException refused)
+        {
+            throw Problem(refused);
+        }
+    }
+
+    private static async Task Administer(Task change)
+    {
+        try
+        {
+            await change.ConfigureAwait(false);
+        }
+        catch (TrustAdministrationException refused)
+        {
+            throw Problem(refused);
+        }
+    }
+
+    private static TaxiiException Problem(TrustAdministrationException refused) => refused.Refusal switch
+    {
+        TrustRefusal.NotFound => new TaxiiException(404, TaxiiMessages.NotFound, refused.Message),
+        TrustRefusal.Forbidden => TaxiiException.Forbidden(refused.Message),
+        TrustRefusal.Conflict => new TaxiiException(409, TaxiiMessages.Conflict, refused.Message),
+        _ => new TaxiiException(400, TaxiiMessages.BadRequest, refused.Message),
+    };
 
     private static async Task<Caller> AdminAsync(HttpContext context, NodeServices node)
     {
         var caller = await node.AuthenticateAsync(context).ConfigureAwait(false);
         return caller.IsAdmin ? caller : throw TaxiiException.Forbidden(TaxiiMessages.AdminOnly);
-    }
-
-    private static async Task<Caller> LeadOrAdminAsync(HttpContext context, NodeServices node)
-    {
-        var caller = await node.AuthenticateAsync(context).ConfigureAwait(false);
-        return caller.Account.CanManageTrust ? caller : throw TaxiiException.Forbidden(TaxiiMessages.LeadOrAdminOnly);
-    }
-
-    private static async Task<(Caller, TaxiiCollection)> ManagedCollectionAsync(HttpContext context, string id, NodeServices node)
-    {
-        var caller = await node.AuthenticateAsync(context).ConfigureAwait(false);
-        var c = await node.Store.GetCollectionAsync(id, context.RequestAborted).ConfigureAwait(false);
-        // A collection the caller may not even see is a 404, as everywhere else.
-        if (c is null || !(caller.CanSee(c.Id) || caller.IsAdmin))
-        {
-            throw TaxiiException.NotFound(TaxiiMessages.NoCollection);
-        }
-        return caller.Manages(c.Id) ? (caller, c) : throw TaxiiException.Forbidden(TaxiiMessages.LeadOnly);
     }
 
     private static TaxiiResult Ok(Action<Utf8JsonWriter> write) => new(200, Json, write);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Perisai.Server.Application;
 using Perisai.Server.Auth;
 using Perisai.Server.Sharing;
 using Perisai.Storage;
@@ -37,7 +38,8 @@ public static class ObjectsEndpoints
 
     private static async Task<TaxiiResult> ObjectsEnvelopeAsync(NodeServices node, Caller caller, string collectionId, string mediaType, Page<StoredObject> page, CancellationToken ct)
     {
-        var shaped = await ObjectShaper.ShapeAsync(node.Store, caller.Trust, caller.Filter, collectionId, page.Items, ct).ConfigureAwait(false);
+        // The rows were read by Reads.RowsAsync with the caller's filter; shaping them is the second half of the one read path.
+        var shaped = await node.Reads.ShapeAsync(Reader.Of(caller), collectionId, page.Items, ct).ConfigureAwait(false);
         int i = 0;
         return Envelope(mediaType, page, "objects", (w, _) => w.WriteRawValue(shaped[i++], skipInputValidation: true));
     }
@@ -176,7 +178,7 @@ public static class ObjectsEndpoints
 
     private static async Task RequireObjectAsync(NodeServices node, Caller caller, string collectionId, string objectId, CancellationToken ct)
     {
-        var any = await node.Store.QueryObjectsAsync(new ObjectQuery(collectionId) { Ids = [objectId], Versions = VersionFilter.Every, Limit = 1, Reader = caller.Filter }, ct).ConfigureAwait(false);
+        var any = await node.Reads.RowsAsync(Reader.Of(caller), new ObjectQuery(collectionId) { Ids = [objectId], Versions = VersionFilter.Every, Limit = 1 }, ct).ConfigureAwait(false);
         if (any.Items.Count == 0)
         {
             throw TaxiiException.NotFound(TaxiiMessages.NoObject);
@@ -193,7 +195,7 @@ public static class ObjectsEndpoints
             (null, { } n) => n,
             ({ } a, { } n) => Math.Max(a, n),
         };
-        return node.Store.QueryObjectsAsync(new ObjectQuery(collectionId)
+        return node.Reads.RowsAsync(Reader.Of(caller), new ObjectQuery(collectionId)
         {
             AddedAfter = after,
             Ids = f.Ids,
@@ -201,7 +203,6 @@ public static class ObjectsEndpoints
             Versions = f.Versions,
             SpecVersions = f.SpecVersions,
             Limit = limit,
-            Reader = caller.Filter,
         }, ct);
     }
 

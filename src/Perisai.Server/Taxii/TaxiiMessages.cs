@@ -11,6 +11,7 @@ internal static class TaxiiMessages
     public const string NoWrite = "Your organization may not write to this collection.";
     public const string RoleNoWrite = "Your account's role may read but not write intelligence.";
     public const string NotYours = "You may delete only your organization's versions of an object, unless you lead the organization that owns the collection.";
+    public const string Conflict = "Conflict";
     public const string AdminOnly = "Only a node administrator may do this.";
     public const string LeadOnly = "Only a lead of the organization that owns the collection, or an administrator, may change its trust.";
     public const string LeadOrAdminOnly = "Only a lead or an administrator may change communities.";

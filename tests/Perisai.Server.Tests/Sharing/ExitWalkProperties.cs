@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using FsCheck;
 using FsCheck.Fluent;
+using Perisai.Server.Application;
 using Perisai.Server.Sharing;
 using Perisai.Stix;
 using Perisai.Stix.Sharing;
@@ -127,7 +128,7 @@ public sealed class ExitWalkProperties : IAsyncLifetime
                 bool allVersions = limit % 2 == 0;
                 var (_, trust) = await _node.Store.LoadTrustAsync();
                 using var bundle = new MemoryStream();
-                int count = await BundleExport.WriteAsync(_node.Store, trust, reader, collection, allVersions, "bundle--6ba7b810-9dad-41d1-80b4-00c04fd430c8", bundle);
+                int count = await BundleExport.WriteAsync(new Reads(_node.Store), Reader.Leaving(trust, reader), collection, allVersions, "bundle--6ba7b810-9dad-41d1-80b4-00c04fd430c8", bundle);
                 var root = JsonDocument.Parse(bundle.ToArray()).RootElement;
                 Assert.Equal("bundle", root.GetProperty("type").GetString());
                 var items = root.GetProperty("objects").EnumerateArray().ToList();

@@ -1,0 +1,44 @@
+using Perisai.Server.Feeds;
+using Perisai.Stix;
+using Perisai.Stix.Json;
+using Perisai.Storage;
+
+namespace Perisai.Server.Application;
+
+/// <summary>
+/// The one way in for intelligence: every entrance (TAXII POST, <c>perisai import</c>, scheduled feeds, the web's share
+/// and upload forms) checks objects here (STIX 2.1 validation with every <c>pattern_type: stix</c> pattern parsed and
+/// checked, deterministic SCO ids filled in, §2.9) and writes them here, as the organization that wrote them.
+/// </summary>
+public sealed class Intake(IStixStore store, TimeProvider time)
+{
+    /// <summary>Checks a parsed document: what may be written, and every object refused with all of its errors.</summary>
+    public static IntakeResult Check(ParsedDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        return StixIntake.Check(document, Guid.NewGuid, Perisai.Patterning.PatternValidation.Options);
+    }
+
+    /// <summary>Parses and checks a document; the parse error instead when it is not STIX JSON at all.</summary>
+    public static (IntakeResult? Intake, string? Error) Check(ReadOnlyMemory<byte> bytes)
+    {
+        using var doc = StixDocument.Parse(bytes);
+        return doc.Error is { } error ? (null, error.ToString()) : (Check(doc), null);
+    }
+
+    /// <summary>Writes checked objects into a collection as <paramref name="producer"/>'s, in one transaction.</summary>
+    public Task<IReadOnlyList<AddResult>> AddAsync(string collectionId, string producer, IReadOnlyList<StixObject> valid, CancellationToken ct) =>
+        store.AddObjectsAsync(collectionId, producer, valid, ct);
+
+    /// <summary>Converts and imports a source (file, directory or URL): MISP events and feeds, CSV and lists, STIX (2.0 upgraded).</summary>
+    public Task<ImportReport> ImportAsync(ImportRequest request, HttpClient? http, Action<int>? progress = null, CancellationToken ct = default) =>
+        FeedImporter.ImportAsync(this, request, http, time, progress, ct);
+
+    /// <summary>Imports one document already in memory (an upload), its format decided from its content unless the request says.</summary>
+    public Task<ImportReport> ImportDocumentAsync(ImportRequest request, byte[] bytes, CancellationToken ct = default) =>
+        FeedImporter.ImportDocumentAsync(this, request, bytes, ct);
+
+    /// <summary>The communities by name with their members, for MISP sharing groups named like them.</summary>
+    internal async Task<Dictionary<string, IReadOnlyList<string>>> CommunitiesAsync(CancellationToken ct) =>
+        (await store.ListCommunitiesAsync(ct).ConfigureAwait(false)).ToDictionary(c => c.Name, c => c.Members, StringComparer.OrdinalIgnoreCase);
+}
