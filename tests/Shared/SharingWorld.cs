@@ -36,8 +36,15 @@ public sealed class SharingWorld
     /// <summary>Objects to add, by (collection, producer), in order.</summary>
     public required List<(string Collection, string Producer, StixObject Object)> Objects { get; init; }
 
+    /// <summary>The canary of the <paramref name="index"/>th object of a world: 'n' in its name, 'd' in its description. Unique on the node.</summary>
+    public static string Canary(int seed, int index, char part) => $"canary{seed:D6}x{index:D2}{part}";
+
     /// <summary>Writes the world's trust into the store (organizations get store-made ids, so it is built from there).</summary>
-    public static async Task<SharingWorld> CreateAsync(IStixStore store, int seed, string apiRoot = "default")
+    /// <param name="store">Where it is written.</param>
+    /// <param name="seed">The seed that makes it.</param>
+    /// <param name="apiRoot">The API root of its collections.</param>
+    /// <param name="allowPublic">Whether a collection may be public (readable by every organization of the node, other worlds' included).</param>
+    public static async Task<SharingWorld> CreateAsync(IStixStore store, int seed, string apiRoot = "default", bool allowPublic = true)
     {
         var rnd = new Random(seed);
         string tag = $"w{seed}-{Guid.NewGuid():N}"[..20];
@@ -62,7 +69,7 @@ public sealed class SharingWorld
         var grants = new List<Grant>();
         for (int i = 0; i < 3; i++)
         {
-            var c = new TaxiiCollection($"{tag}-c{i}", apiRoot, $"c{i}", null, null, orgs[rnd.Next(orgs.Count)].Id, Defaults[rnd.Next(Defaults.Length)], rnd.Next(6) == 0);
+            var c = new TaxiiCollection($"{tag}-c{i}", apiRoot, $"c{i}", null, null, orgs[rnd.Next(orgs.Count)].Id, Defaults[rnd.Next(Defaults.Length)], rnd.Next(6) == 0 && allowPublic);
             await store.AddCollectionAsync(c);
             collections.Add(c);
             foreach (var o in orgs.Where(_ => rnd.Next(3) == 0))
@@ -115,10 +122,11 @@ public sealed class SharingWorld
             {
                 case "indicator":
                     json["pattern"] = "[ipv4-addr:value = '198.51.100.7']"; json["pattern_type"] = "stix"; json["valid_from"] = "2026-01-01T00:00:00Z";
+                    json["name"] = Canary(seed, i, 'n');
                     required = "pattern";
                     break;
                 case "malware":
-                    json["name"] = "m"; json["is_family"] = false;
+                    json["name"] = Canary(seed, i, 'n'); json["is_family"] = false;
                     required = "is_family";
                     break;
                 case "relationship":
@@ -136,12 +144,14 @@ public sealed class SharingWorld
                     required = "object_refs";
                     break;
                 default:
-                    json["name"] = "r"; json["published"] = "2026-01-01T00:00:00Z";
+                    json["name"] = Canary(seed, i, 'n'); json["published"] = "2026-01-01T00:00:00Z";
                     json["object_refs"] = new JsonArray([.. Enumerable.Range(0, 1 + rnd.Next(3)).Select(_ => (JsonNode)JsonValue.Create(Ref())!)]);
                     required = "object_refs";
                     break;
             }
-            json["description"] = "optional text";
+            // A canary in every object (its name, where it has one) and in its optional description: a page, a search
+            // or an export that shows one to a reader not entitled to it has leaked.
+            json["description"] = "optional text " + Canary(seed, i, 'd');
             if (rnd.Next(4) == 0)
             {
                 string selector = rnd.Next(2) == 0 ? "description" : required;
