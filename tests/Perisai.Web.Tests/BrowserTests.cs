@@ -311,6 +311,62 @@ public sealed class BrowserTests
     }
 
     /// <summary>
+    /// Issue 15's example on <c>perisai serve --demo</c>, in Chromium: MyCERT shares a TLP:GREEN indicator in "ASEAN
+    /// national CERTs" whose description is TLP:RED. SingCERT's object page shows the indicator without the
+    /// description (and says a property was withheld), and its search does not find the indicator by the description's
+    /// words; MyCERT's page shows it and its search finds it.
+    /// </summary>
+    [Fact]
+    public async Task A_granular_RED_description_is_withheld_from_SingCERTs_pages_and_search_and_shown_to_MyCERT()
+    {
+        Assert.SkipWhen(!File.Exists(Chromium), NoBrowser);
+        string shots = Screenshots();
+        await using var node = await PerisaiProcess.StartAsync(Path.Combine(PerisaiProcess.TempDir(), "data"), "--demo");
+        const string id = "indicator--5e1c0a77-9d2b-4c4e-8f61-3a7b2c9d0e15";
+        string indicator = "{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"" + id + "\",\"created\":\"2026-11-29T08:00:00.000Z\","
+            + "\"modified\":\"2026-11-29T08:00:00.000Z\",\"name\":\"Phishing sender to ministries\",\"pattern\":\"[email-addr:value = 'hr-jobs@example.org']\","
+            + "\"pattern_type\":\"stix\",\"valid_from\":\"2026-11-29T08:00:00Z\",\"description\":\"victim is the ministry of finance\","
+            + "\"object_marking_refs\":[\"" + Perisai.Stix.Markings.TlpMarkings.Green + "\"],"
+            + "\"granular_markings\":[{\"marking_ref\":\"" + Perisai.Stix.Markings.TlpMarkings.Red + "\",\"selectors\":[\"description\"]}]}";
+        using (var my = node.Client(node.DemoKeys["mycert-analyst"]))
+        {
+            var content = new StringContent("{\"objects\":[" + indicator + "]}", System.Text.Encoding.UTF8);
+            content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("application/taxii+json;version=2.1");
+            var posted = await my.PostAsync(new Uri("/default/collections/asean/objects/", UriKind.Relative), content);
+            string status = await posted.Content.ReadAsStringAsync();
+            Assert.True(status.Contains("\"success_count\":1", StringComparison.Ordinal), status);
+        }
+        await using var browser = await Browser.OpenAsync();
+        var page = browser.Page;
+        async Task SignInAsDemoAsync(string account)
+        {
+            await page.GotoAsync(node.BaseUrl + "/ui/login");
+            await page.GetByLabel("Account").FillAsync(account);
+            await page.GetByLabel("Password").FillAsync(node.DemoPasswords[account]);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await page.WaitForURLAsync(node.BaseUrl + "/ui/");
+        }
+
+        await SignInAsDemoAsync("singcert-analyst");
+        await page.GotoAsync(node.BaseUrl + "/ui/objects/" + id);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Phishing sender to ministries" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Note)).ToContainTextAsync("1 property withheld under TLP:RED");
+        await Assertions.Expect(page.Locator(".tlp").First).ToContainTextAsync("GREEN");
+        Assert.DoesNotContain("ministry of finance", await page.ContentAsync(), StringComparison.Ordinal);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(shots, "object-withheld.png"), FullPage = true });
+        await page.GotoAsync(node.BaseUrl + "/ui/search?q=" + Uri.EscapeDataString("ministry of finance"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("0 results");
+        await SignOutAsync(page, node.BaseUrl);
+
+        await SignInAsDemoAsync("mycert-analyst");
+        await page.GotoAsync(node.BaseUrl + "/ui/search?q=" + Uri.EscapeDataString("ministry of finance"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("1 result");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Phishing sender to ministries" }).ClickAsync();
+        await Assertions.Expect(page.Locator("section", new() { HasText = "Properties" })).ToContainTextAsync("victim is the ministry of finance");
+        Assert.DoesNotContain("withheld", await page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// axe-core (Deque, WCAG 2.1 A and AA rules) on every page, as two readers see them: no violation of serious or
     /// critical impact (missing labels, contrast, keyboard traps, landmarks).
     /// </summary>
