@@ -26,8 +26,7 @@ internal static class AccountCommands
             if (p.GetValue(clear))
             {
                 var cleared = await node.Trust.SetPasswordAsync(Actor.Operator, accountName, null, ct).ConfigureAwait(false);
-                Console.WriteLine($"Password of '{cleared.Name}' removed.");
-                return 0;
+                return Output.Done($"Password of '{cleared.Name}' removed.");
             }
             if (!await node.Trust.AccountExistsAsync(accountName, ct).ConfigureAwait(false))
             {
@@ -39,8 +38,7 @@ internal static class AccountCommands
                 return Output.Fail("account password", CliMessages.NoPassword);
             }
             var account = await node.Trust.SetPasswordAsync(Actor.Operator, accountName, secret, ct).ConfigureAwait(false);
-            Console.WriteLine($"Password of '{account.Name}' set.");
-            return 0;
+            return Output.Done($"Password of '{account.Name}' set.");
         });
         return new Command("account", "Manage accounts' web sign-in.") { password };
     }

@@ -47,16 +47,8 @@ internal static class BundleCommands
         { sources, collection, asOrg, format, preset, columns, labels, state, lossFile, json };
         LocalNode.Run(command, "import", async (p, node, ct) =>
         {
-            var c = await node.Reads.CollectionAsync(p.GetValue(collection)!, ct).ConfigureAwait(false);
-            if (c is null)
-            {
-                return Output.Fail("import", CliMessages.NoCollectionToImport(p.GetValue(collection)!));
-            }
-            var producer = await node.Trust.OperatorOrgOrFindAsync(p.GetValue(asOrg)!, ct).ConfigureAwait(false);
-            if (producer is null)
-            {
-                return Output.Fail("import", TrustMessages.NoOrganization(p.GetValue(asOrg)!));
-            }
+            var c = await node.CollectionAsync(p.GetValue(collection)!, ct).ConfigureAwait(false);
+            var producer = await node.OrganizationAsync(p.GetValue(asOrg)!, ct).ConfigureAwait(false);
             List<(string Column, IocKind? Kind)> mapped = [];
             foreach (string spec in p.GetValue(columns) ?? [])
             {
@@ -215,16 +207,8 @@ internal static class BundleCommands
             {
                 return Output.Fail("export", CliMessages.NeedsDirectory(p.GetValue(format)!));
             }
-            var c = await node.Reads.CollectionAsync(p.GetValue(collection)!, ct).ConfigureAwait(false);
-            if (c is null)
-            {
-                return Output.Fail("export", TrustMessages.NoCollection(p.GetValue(collection)!));
-            }
-            var org = await node.Trust.OperatorOrgOrFindAsync(p.GetValue(asOrg)!, ct).ConfigureAwait(false);
-            if (org is null)
-            {
-                return Output.Fail("export", TrustMessages.NoOrganization(p.GetValue(asOrg)!));
-            }
+            var c = await node.CollectionAsync(p.GetValue(collection)!, ct).ConfigureAwait(false);
+            var org = await node.OrganizationAsync(p.GetValue(asOrg)!, ct).ConfigureAwait(false);
             // What is exported leaves the node: read as an organization outside it, so TLP:RED never goes.
             var reader = Reader.Leaving(await node.TrustModelAsync(ct).ConfigureAwait(false), org.Id);
             string? path = p.GetValue(output);

@@ -16,7 +16,7 @@ internal static class CliMessages
 
     public static string BadInterval(string every) => $"--every {every}: give a number and a unit (s, m, h or d), at least 60s, e.g. 1h.";
 
-    public static string NoCollectionToImport(string name) => $"no collection '{name}'; see 'perisai collection list'.";
+    public static string NoCollection(string name) => $"no collection '{name}'; see 'perisai collection list'.";
 
     public static string UnknownColumnKind(string spec, string kind, IEnumerable<string> known) => $"--column {spec}: unknown kind '{kind}' ({string.Join(", ", known)}).";
 

@@ -40,8 +40,7 @@ internal static class FeedCommands
             }
             var (feed, c) = await node.Feeds.AddAsync(Actor.Operator, p.GetValue(source)!, p.GetValue(name)!, p.GetValue(format)!, p.GetValue(preset), p.GetValue(collection)!,
                 p.GetValue(asOrg)!, seconds, ct).ConfigureAwait(false);
-            Console.WriteLine($"Feed '{feed.Name}' added: {feed.Format} into {c.Title} every {p.GetValue(every)}.");
-            return 0;
+            return Output.Done($"Feed '{feed.Name}' added: {feed.Format} into {c.Title} every {p.GetValue(every)}.");
         });
         return command;
     }
@@ -53,7 +52,7 @@ internal static class FeedCommands
         LocalNode.Run(command, "feed list", async (p, node, ct) =>
         {
             var feeds = await node.Feeds.ListAsync(ct).ConfigureAwait(false);
-            Output.Print(p.GetValue(json), [.. feeds.Select(f => new
+            return Output.Print(p.GetValue(json), [.. feeds.Select(f => new
             {
                 f.Name, f.Format, f.Source, every_seconds = f.EverySeconds,
                 last_run = f.LastRun is { } t ? DateTimeOffset.UnixEpoch.AddTicks(t * 10).ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) : null,
@@ -64,7 +63,6 @@ internal static class FeedCommands
                 ("ms", f => f.last_duration_ms?.ToString(CultureInfo.InvariantCulture)), ("Added", f => f.last_added.ToString(CultureInfo.InvariantCulture)),
                 ("Unchanged", f => f.last_unchanged.ToString(CultureInfo.InvariantCulture)), ("Rejected", f => f.last_rejected.ToString(CultureInfo.InvariantCulture)),
                 ("Error", f => f.last_error));
-            return 0;
         });
         return command;
     }
@@ -92,8 +90,7 @@ internal static class FeedCommands
         LocalNode.Run(command, "feed remove", async (p, node, ct) =>
         {
             await node.Feeds.RemoveAsync(Actor.Operator, p.GetValue(name)!, ct).ConfigureAwait(false);
-            Console.WriteLine($"Feed '{p.GetValue(name)}' removed.");
-            return 0;
+            return Output.Done($"Feed '{p.GetValue(name)}' removed.");
         });
         return command;
     }

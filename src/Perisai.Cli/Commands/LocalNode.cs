@@ -61,7 +61,7 @@ internal sealed class LocalNode : IAsyncDisposable
     /// <paramref name="action"/> and closes the node; a refusal of the application layer is printed as
     /// <c>perisai VERB: message</c> with exit code 1.
     /// </summary>
-    public static void Run(Command command, string verb, Func<ParseResult, LocalNode, CancellationToken, Task<int>> action)
+    public static Command Run(Command command, string verb, Func<ParseResult, LocalNode, CancellationToken, Task<int>> action)
     {
         command.Options.Add(Data);
         command.Options.Add(Postgres);
@@ -77,6 +77,7 @@ internal sealed class LocalNode : IAsyncDisposable
                 return Output.Fail(verb, refused.Message);
             }
         });
+        return command;
     }
 
     /// <summary>Opens and migrates the chosen store.</summary>
@@ -98,6 +99,14 @@ internal sealed class LocalNode : IAsyncDisposable
         }
         return new LocalNode(store, string.IsNullOrEmpty(pg) ? $"SQLite in {Path.GetFullPath(parse.GetValue(Data)!)}" : "PostgreSQL");
     }
+
+    /// <summary>A collection by id or alias, or the refusal that names it.</summary>
+    public async Task<Storage.TaxiiCollection> CollectionAsync(string idOrAlias, CancellationToken ct) =>
+        await Reads.CollectionAsync(idOrAlias, ct).ConfigureAwait(false) ?? throw new TrustAdministrationException(TrustRefusal.NotFound, CliMessages.NoCollection(idOrAlias));
+
+    /// <summary>An organization by id or name (the node operator's own is made on first use), or the refusal that names it.</summary>
+    public async Task<Organization> OrganizationAsync(string idOrName, CancellationToken ct) =>
+        await Trust.OperatorOrgOrFindAsync(idOrName, ct).ConfigureAwait(false) ?? throw new TrustAdministrationException(TrustRefusal.NotFound, TrustMessages.NoOrganization(idOrName));
 
     /// <summary>The trust model as it is now.</summary>
     public async Task<TrustModel> TrustModelAsync(CancellationToken ct) => (await _store.LoadTrustAsync(ct).ConfigureAwait(false)).Model;

@@ -14,12 +14,13 @@ internal static class Output
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public static void Print<T>(bool json, IReadOnlyList<T> rows, params (string Header, Func<T, string?> Value)[] columns)
+    /// <summary>Prints rows as a table or JSON; returns the exit code of success.</summary>
+    public static int Print<T>(bool json, IReadOnlyList<T> rows, params (string Header, Func<T, string?> Value)[] columns)
     {
         if (json)
         {
             Console.WriteLine(JsonSerializer.Serialize(rows, JsonOptions));
-            return;
+            return 0;
         }
         var table = new Table().Border(TableBorder.Rounded);
         foreach (var (header, _) in columns)
@@ -31,11 +32,21 @@ internal static class Output
             table.AddRow([.. columns.Select(c => Markup.Escape(c.Value(row) ?? ""))]);
         }
         AnsiConsole.Write(table);
+        return 0;
     }
 
-    public static void PrintOne<T>(bool json, T value, string text)
+    /// <summary>Prints one result as text or JSON; returns the exit code of success.</summary>
+    public static int PrintOne<T>(bool json, T value, string text)
     {
         Console.WriteLine(json ? JsonSerializer.Serialize(value, JsonOptions) : text);
+        return 0;
+    }
+
+    /// <summary>Prints what was done and returns the exit code of success.</summary>
+    public static int Done(string text)
+    {
+        Console.WriteLine(text);
+        return 0;
     }
 
     public static int Fail(string verb, string message)

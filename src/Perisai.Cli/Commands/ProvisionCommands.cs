@@ -26,8 +26,7 @@ internal static class ProvisionCommands
             LocalNode.Run(add, "org add", async (p, node, ct) =>
             {
                 var o = await node.Trust.AddOrganizationAsync(Actor.Operator, p.GetValue(name)!, p.GetValue(country), p.GetValue(kind)!, p.GetValue(parent), ct).ConfigureAwait(false);
-                Output.PrintOne(p.GetValue(json), o, $"Organization '{o.Name}' added as {o.Id}.");
-                return 0;
+                return Output.PrintOne(p.GetValue(json), o, $"Organization '{o.Name}' added as {o.Id}.");
             });
             org.Subcommands.Add(add);
         }
@@ -36,9 +35,8 @@ internal static class ProvisionCommands
             var list = new Command("list", "List organizations.\n\nExample:\n  perisai org list --json") { json };
             LocalNode.Run(list, "org list", async (p, node, ct) =>
             {
-                Output.Print(p.GetValue(json), await node.Trust.OrganizationsAsync(ct).ConfigureAwait(false), ("Id", o => o.Id), ("Name", o => o.Name),
+                return Output.Print(p.GetValue(json), await node.Trust.OrganizationsAsync(ct).ConfigureAwait(false), ("Id", o => o.Id), ("Name", o => o.Name),
                     ("Country", o => o.Country), ("Kind", o => TrustNames.Of(o.Kind)), ("Parent", o => o.ParentId));
-                return 0;
             });
             org.Subcommands.Add(list);
         }
@@ -62,9 +60,8 @@ internal static class ProvisionCommands
                 var issued = await node.Trust.IssueKeyAsync(Actor.Operator, p.GetValue(account)!, p.GetValue(orgOpt)!, p.GetValue(admin) ? "admin" : p.GetValue(role),
                     p.GetValue(label)!, ct).ConfigureAwait(false);
                 string orgName = (await node.Reads.OrganizationAsync(issued.Account.OrgId, ct).ConfigureAwait(false))?.Name ?? issued.Account.OrgId;
-                Output.PrintOne(p.GetValue(json), new { key_id = issued.Record.Id, account = issued.Account.Name, organization = orgName, secret = issued.Secret },
+                return Output.PrintOne(p.GetValue(json), new { key_id = issued.Record.Id, account = issued.Account.Name, organization = orgName, secret = issued.Secret },
                     $"Key {issued.Record.Id} for {issued.Account.Name} ({orgName}). Shown once:\n{issued.Secret}");
-                return 0;
             });
             key.Subcommands.Add(add);
         }
@@ -74,8 +71,7 @@ internal static class ProvisionCommands
             LocalNode.Run(revoke, "key revoke", async (p, node, ct) =>
             {
                 await node.Trust.RevokeKeyAsync(Actor.Operator, p.GetValue(id)!, ct).ConfigureAwait(false);
-                Console.WriteLine($"Key {p.GetValue(id)} revoked.");
-                return 0;
+                return Output.Done($"Key {p.GetValue(id)} revoked.");
             });
             key.Subcommands.Add(revoke);
         }
@@ -90,8 +86,7 @@ internal static class ProvisionCommands
                     var a = await node.Trust.AccountAsync(k.AccountId, ct).ConfigureAwait(false);
                     rows.Add(new KeyRow(k.Id, a?.Name ?? "?", k.Label, k.Revoked));
                 }
-                Output.Print(p.GetValue(json), rows, ("Key id", r => r.KeyId), ("Account", r => r.Account), ("Label", r => r.Label), ("Revoked", r => r.Revoked ? "yes" : "no"));
-                return 0;
+                return Output.Print(p.GetValue(json), rows, ("Key id", r => r.KeyId), ("Account", r => r.Account), ("Label", r => r.Label), ("Revoked", r => r.Revoked ? "yes" : "no"));
             });
             key.Subcommands.Add(list);
         }
@@ -110,8 +105,7 @@ internal static class ProvisionCommands
         LocalNode.Run(add, "api-root add", async (p, node, ct) =>
         {
             await node.Trust.AddApiRootAsync(Actor.Operator, p.GetValue(name)!, p.GetValue(title)!, p.GetValue(description), ct).ConfigureAwait(false);
-            Console.WriteLine($"API root '{p.GetValue(name)}' saved.");
-            return 0;
+            return Output.Done($"API root '{p.GetValue(name)}' saved.");
         });
         root.Subcommands.Add(add);
         return root;
@@ -135,8 +129,7 @@ internal static class ProvisionCommands
             {
                 var c = await node.Trust.AddCollectionAsync(Actor.Operator, p.GetValue(id), p.GetValue(apiRoot)!, p.GetValue(title)!, p.GetValue(description), p.GetValue(alias),
                     p.GetValue(owner)!, p.GetValue(defaultTlp)!, p.GetValue(isPublic), ct).ConfigureAwait(false);
-                Output.PrintOne(p.GetValue(json), c, $"Collection '{c.Title}' added as {c.Id} in API root '{c.ApiRoot}'.");
-                return 0;
+                return Output.PrintOne(p.GetValue(json), c, $"Collection '{c.Title}' added as {c.Id} in API root '{c.ApiRoot}'.");
             });
             collection.Subcommands.Add(add);
         }
@@ -145,10 +138,9 @@ internal static class ProvisionCommands
             var list = new Command("list", "List collections.\n\nExample:\n  perisai collection list --json") { json };
             LocalNode.Run(list, "collection list", async (p, node, ct) =>
             {
-                Output.Print(p.GetValue(json), await node.Trust.ManagedCollectionsAsync(Actor.Operator, ct).ConfigureAwait(false),
+                return Output.Print(p.GetValue(json), await node.Trust.ManagedCollectionsAsync(Actor.Operator, ct).ConfigureAwait(false),
                     ("Id", c => c.Id), ("API root", c => c.ApiRoot), ("Alias", c => c.Alias), ("Title", c => c.Title),
                     ("Owner", c => c.OwnerOrg), ("Default TLP", c => TlpMarkings.NameOf(c.DefaultTlp)), ("Public", c => c.IsPublic ? "yes" : "no"));
-                return 0;
             });
             collection.Subcommands.Add(list);
         }
@@ -168,8 +160,7 @@ internal static class ProvisionCommands
                 }
                 var (kind, principal) = p.GetValue(orgOpt) is { } on ? (PrincipalKind.Org, on) : (PrincipalKind.Community, p.GetValue(communityOpt)!);
                 var (c, label) = await node.Trust.GrantAsync(Actor.Operator, p.GetValue(target)!, kind, principal, p.GetValue(read), p.GetValue(write), ct).ConfigureAwait(false);
-                Console.WriteLine($"{label} on '{c.Title}': read {(p.GetValue(read) ? "yes" : "no")}, write {(p.GetValue(write) ? "yes" : "no")}.");
-                return 0;
+                return Output.Done($"{label} on '{c.Title}': read {(p.GetValue(read) ? "yes" : "no")}, write {(p.GetValue(write) ? "yes" : "no")}.");
             });
             collection.Subcommands.Add(grant);
         }

@@ -21,20 +21,15 @@ internal static class SightingsCommand
         { indicator, asOrg, json };
         LocalNode.Run(command, "sightings", async (p, node, ct) =>
         {
-            var org = await node.Reads.OrganizationAsync(p.GetValue(asOrg)!, ct).ConfigureAwait(false);
-            if (org is null)
-            {
-                return Output.Fail("sightings", TrustMessages.NoOrganization(p.GetValue(asOrg)!));
-            }
+            var org = await node.OrganizationAsync(p.GetValue(asOrg)!, ct).ConfigureAwait(false);
             var reader = Reader.Within(await node.TrustModelAsync(ct).ConfigureAwait(false), org.Id);
             var rows = await node.Reads.SightingsAsync(reader, p.GetValue(indicator), ct).ConfigureAwait(false);
-            Output.Print(p.GetValue(json), rows,
+            return Output.Print(p.GetValue(json), rows,
                 ("Indicator", r => r.Indicator),
                 ("Count", r => r.Count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)),
                 ("Sightings", r => r.Sightings.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 ("Countries", r => string.Join(" ", r.ByCountry.Select(kv => $"{kv.Key}:{kv.Value}"))),
                 ("Last seen", r => r.LastSeen?.Text));
-            return 0;
         });
         return command;
     }

@@ -23,8 +23,7 @@ internal static class TrustCommands
         LocalNode.Run(command, "collection policy", async (p, node, ct) =>
         {
             var c = await node.Trust.SetPolicyAsync(Actor.Operator, p.GetValue(target)!, p.GetValue(defaultTlp), p.GetValue(isPublic), ct).ConfigureAwait(false);
-            Console.WriteLine($"'{c.Title}': default TLP:{TlpMarkings.NameOf(c.DefaultTlp)}, {(c.IsPublic ? "public" : "not public")}.");
-            return 0;
+            return Output.Done($"'{c.Title}': default TLP:{TlpMarkings.NameOf(c.DefaultTlp)}, {(c.IsPublic ? "public" : "not public")}.");
         });
         return command;
     }
@@ -40,8 +39,7 @@ internal static class TrustCommands
             LocalNode.Run(add, "community add", async (p, node, ct) =>
             {
                 var c = await node.Trust.AddCommunityAsync(Actor.Operator, p.GetValue(name)!, p.GetValue(definition)!, ct).ConfigureAwait(false);
-                Output.PrintOne(p.GetValue(json), c, $"Community '{c.Name}' added as {c.Id}.");
-                return 0;
+                return Output.PrintOne(p.GetValue(json), c, $"Community '{c.Name}' added as {c.Id}.");
             });
             community.Subcommands.Add(add);
         }
@@ -51,10 +49,9 @@ internal static class TrustCommands
             LocalNode.Run(list, "community list", async (p, node, ct) =>
             {
                 var names = (await node.Trust.OrganizationsAsync(ct).ConfigureAwait(false)).ToDictionary(o => o.Id, o => o.Name, StringComparer.Ordinal);
-                Output.Print(p.GetValue(json), await node.Trust.CommunitiesAsync(ct).ConfigureAwait(false),
+                return Output.Print(p.GetValue(json), await node.Trust.CommunitiesAsync(ct).ConfigureAwait(false),
                     ("Id", c => c.Id), ("Name", c => c.Name), ("Definition", c => c.Definition),
                     ("Members", c => string.Join(", ", c.Members.Select(m => names.GetValueOrDefault(m, m)))));
-                return 0;
             });
             community.Subcommands.Add(list);
         }
@@ -98,16 +95,8 @@ internal static class TrustCommands
         { file, collection, asOrg, json };
         LocalNode.Run(preview, "policy preview", async (p, node, ct) =>
         {
-            var c = await node.Reads.CollectionAsync(p.GetValue(collection)!, ct).ConfigureAwait(false);
-            if (c is null)
-            {
-                return Output.Fail("policy preview", TrustMessages.NoCollection(p.GetValue(collection)!));
-            }
-            var producer = await node.Reads.OrganizationAsync(p.GetValue(asOrg)!, ct).ConfigureAwait(false);
-            if (producer is null)
-            {
-                return Output.Fail("policy preview", TrustMessages.NoOrganization(p.GetValue(asOrg)!));
-            }
+            var c = await node.CollectionAsync(p.GetValue(collection)!, ct).ConfigureAwait(false);
+            var producer = await node.OrganizationAsync(p.GetValue(asOrg)!, ct).ConfigureAwait(false);
             var f = p.GetValue(file)!;
             if (!f.Exists)
             {
@@ -187,9 +176,8 @@ internal static class TrustCommands
                 }
             }
             var entries = await node.Trust.AuditLogAsync(Actor.Operator, new AuditQuery { Since = from, OrgId = orgId, ActionPrefix = p.GetValue(action), Limit = p.GetValue(limit) }, ct).ConfigureAwait(false);
-            Output.Print(p.GetValue(json), entries, ("At", e => Storage.Sql.SqlStore.FormatMicros(e.At)), ("Action", e => e.Action), ("Target", e => e.Target),
+            return Output.Print(p.GetValue(json), entries, ("At", e => Storage.Sql.SqlStore.FormatMicros(e.At)), ("Action", e => e.Action), ("Target", e => e.Target),
                 ("Account", e => e.AccountId ?? "cli"), ("Org", e => e.OrgId), ("Detail", e => e.Detail), ("From", e => e.Source));
-            return 0;
         });
         return command;
     }

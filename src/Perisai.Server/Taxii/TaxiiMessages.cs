@@ -13,12 +13,7 @@ internal static class TaxiiMessages
     public const string NotYours = "You may delete only your organization's versions of an object, unless you lead the organization that owns the collection.";
     public const string Conflict = "Conflict";
     public const string AdminOnly = "Only a node administrator may do this.";
-    public const string LeadOnly = "Only a lead of the organization that owns the collection, or an administrator, may change its trust.";
     public const string LeadOrAdminOnly = "Only a lead or an administrator may change communities.";
-    public const string NoAccount = "There is no such account.";
-    public const string NoOrganization = "There is no such organization.";
-    public const string NoCommunity = "There is no such community.";
-    public const string NoKey = "There is no such API key.";
     public static string BadField(string name, string expected) => $"'{name}' must be {expected}.";
     public const string NotFound = "Not found";
     public const string NoApiRoot = "There is no API root at this address.";
