@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
@@ -69,12 +70,32 @@ public sealed class WebNode : IAsyncDisposable
         return $"{WebModule.Cookie}={options.TicketDataFormat.Protect(ticket)}";
     }
 
-    /// <summary>A client for pages, signed in with <paramref name="cookie"/>.</summary>
+    /// <summary>A client for pages, signed in with <paramref name="cookie"/>, keeping the cookies the node sets (anti-forgery).</summary>
     public HttpClient Browser(string cookie)
     {
-        var client = App.GetTestClient();
-        client.DefaultRequestHeaders.Add("Cookie", cookie);
+        var jar = new CookieContainer();
+        var client = new HttpClient(new CookieJar(jar) { InnerHandler = App.GetTestServer().CreateHandler() }) { BaseAddress = new Uri("http://localhost") };
+        jar.SetCookies(client.BaseAddress, cookie);
         return client;
+    }
+
+    /// <summary>What a browser does with cookies, for the in-memory server's handler (which keeps none).</summary>
+    private sealed class CookieJar(CookieContainer jar) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var uri = request.RequestUri!;
+            if (jar.GetCookieHeader(uri) is { Length: > 0 } header)
+            {
+                request.Headers.Add("Cookie", header);
+            }
+            var response = await base.SendAsync(request, cancellationToken);
+            foreach (string set in response.Headers.TryGetValues("Set-Cookie", out var values) ? values : [])
+            {
+                jar.SetCookies(uri, set);
+            }
+            return response;
+        }
     }
 
     /// <summary>A TAXII client with an API key.</summary>

@@ -21,4 +21,29 @@ internal static class CliMessages
     public static string UnknownColumnKind(string spec, string kind, IEnumerable<string> known) => $"--column {spec}: unknown kind '{kind}' ({string.Join(", ", known)}).";
 
     public static string NeedsDirectory(string format) => $"--format {format} writes a directory: give it with --out.";
+
+    public const string ScanNoIndicators = "name the indicators: --indicators FILE... or --from NODE_URL.";
+
+    public const string ScanReportNeedsFrom = "--report posts sightings to the node of --from; name it.";
+
+    public const string ScanFollowOneFile = "--follow reads one growing log file; name exactly one.";
+
+    public const string ScanSightingsNeedIdentity = "--sightings needs --identity identity--… (the scanning organization, for where_sighted_refs).";
+
+    public const string ScanServerNoIdentity = "--sightings and --report need --identity identity--…: this server does not say which organization the key is.";
+
+    public const string ServeLimits = "--max-content-length must be at least 1024 and --max-page-size at least 1.";
+
+    public static string ScanUnknownFormat(string format, IEnumerable<string> known) => $"unknown format '{format}'; one of {string.Join(", ", known)}.";
+
+    public static string ScanBadField(string field, IEnumerable<string> kinds) => $"--field {field}: write NAME=KIND, KIND one of {string.Join(", ", kinds)}.";
+
+    public static string ScanBadIdentity(string identity) => $"--identity {identity}: a STIX identity id, identity--….";
+
+    public static string ScanNoReadableCollection(string from, string? collection) => $"{from}: no collection {(collection is { } c ? $"'{c}' " : "")}that this key can read.";
+
+    public static string ScanNoUsableIndicator(int loaded, int inactive, int needEngine, int suppressed) =>
+        $"no usable indicator ({loaded} loaded, {inactive} revoked or not valid now, {needEngine} with patterns the engine cannot compile, {suppressed} allow-listed).";
+
+    public static string ScanCouldNotReport(string collection, string why) => $"could not report to collection {collection}: {why}";
 }

@@ -74,20 +74,20 @@ internal static class ScanCommand
         bool report = p.GetValue(o.Report);
         if (from is null && (p.GetValue(o.Indicators) ?? []).Length == 0)
         {
-            return Output.Fail("scan", "name the indicators: --indicators FILE... or --from NODE_URL.");
+            return Output.Fail("scan", CliMessages.ScanNoIndicators);
         }
         if (report && from is null)
         {
-            return Output.Fail("scan", "--report posts sightings to the node of --from; name it.");
+            return Output.Fail("scan", CliMessages.ScanReportNeedsFrom);
         }
         bool follow = p.GetValue(o.Follow);
         if (follow && (p.GetValue(o.Logs) is not [string one] || !File.Exists(one)))
         {
-            return Output.Fail("scan", "--follow reads one growing log file; name exactly one.");
+            return Output.Fail("scan", CliMessages.ScanFollowOneFile);
         }
         if (!Formats.TryGetValue(p.GetValue(o.Format)!, out var format))
         {
-            return Output.Fail("scan", $"unknown format '{p.GetValue(o.Format)}'; one of {string.Join(", ", Formats.Keys)}.");
+            return Output.Fail("scan", CliMessages.ScanUnknownFormat(p.GetValue(o.Format)!, Formats.Keys));
         }
         var fields = new Dictionary<string, IocKind>(StringComparer.Ordinal);
         foreach (string f in p.GetValue(o.Fields) ?? [])
@@ -95,7 +95,7 @@ internal static class ScanCommand
             int eq = f.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0 || !Kinds.TryGetValue(f[(eq + 1)..], out var kind))
             {
-                return Output.Fail("scan", $"--field {f}: write NAME=KIND, KIND one of {string.Join(", ", Kinds.Keys)}.");
+                return Output.Fail("scan", CliMessages.ScanBadField(f, Kinds.Keys));
             }
             fields[f[..eq]] = kind;
         }
@@ -103,11 +103,11 @@ internal static class ScanCommand
         string? identity = p.GetValue(o.Identity);
         if (identity is not null && !identity.StartsWith("identity--", StringComparison.Ordinal))
         {
-            return Output.Fail("scan", $"--identity {identity}: a STIX identity id, identity--….");
+            return Output.Fail("scan", CliMessages.ScanBadIdentity(identity));
         }
         if (sightingsFile is not null && identity is null && from is null)
         {
-            return Output.Fail("scan", "--sightings needs --identity identity--… (the scanning organization, for where_sighted_refs).");
+            return Output.Fail("scan", CliMessages.ScanSightingsNeedIdentity);
         }
 
         var loadClock = System.Diagnostics.Stopwatch.StartNew();
@@ -125,7 +125,7 @@ internal static class ScanCommand
                 var collections = await node.CollectionsAsync(p.GetValue(o.Collection), ct).ConfigureAwait(false);
                 if (collections.Count == 0)
                 {
-                    return Output.Fail("scan", $"{from}: no collection {(p.GetValue(o.Collection) is { } c ? $"'{c}' " : "")}that this key can read.");
+                    return Output.Fail("scan", CliMessages.ScanNoReadableCollection(from, p.GetValue(o.Collection)));
                 }
                 foreach (var (id, title) in collections)
                 {
@@ -155,7 +155,7 @@ internal static class ScanCommand
             identity = await node.OrganizationAsync(ct).ConfigureAwait(false);
             if (identity is null)
             {
-                return Output.Fail("scan", "--sightings and --report need --identity identity--…: this server does not say which organization the key is.");
+                return Output.Fail("scan", CliMessages.ScanServerNoIdentity);
             }
         }
         foreach (var file in p.GetValue(o.Indicators) ?? [])
@@ -178,7 +178,7 @@ internal static class ScanCommand
         var loadTime = loadClock.Elapsed;
         if (set.Stats.Lookups == 0 && set.Engine.Count == 0)
         {
-            Console.Error.WriteLine($"perisai scan: no usable indicator ({set.Stats.Loaded} loaded, {set.Stats.Inactive} revoked or not valid now, {set.Stats.NeedEngine} with patterns the engine cannot compile, {set.Stats.Suppressed} allow-listed).");
+            Console.Error.WriteLine("perisai scan: " + CliMessages.ScanNoUsableIndicator(set.Stats.Loaded, set.Stats.Inactive, set.Stats.NeedEngine, set.Stats.Suppressed));
             return 2;
         }
 
@@ -261,7 +261,7 @@ internal static class ScanCommand
                 }
                 catch (HttpRequestException e)
                 {
-                    Console.Error.WriteLine($"perisai scan: could not report to collection {group.Key}: {e.Message}");
+                    Console.Error.WriteLine("perisai scan: " + CliMessages.ScanCouldNotReport(group.Key, e.Message));
                 }
             }
         }

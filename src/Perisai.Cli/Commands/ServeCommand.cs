@@ -54,7 +54,7 @@ internal static class ServeCommand
             };
             if (options.MaxContentLength < 1024 || options.MaxPageSize < 1)
             {
-                await Console.Error.WriteLineAsync("perisai serve: --max-content-length must be at least 1024 and --max-page-size at least 1.").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync("perisai serve: " + CliMessages.ServeLimits).ConfigureAwait(false);
                 return 2;
             }
             options.DefaultPageSize = Math.Min(options.DefaultPageSize, options.MaxPageSize);

@@ -37,6 +37,15 @@ public sealed partial class CanaryExitWalkTests : IAsyncLifetime
     [GeneratedRegex("(indicator|malware|relationship|note|sighting|report)--[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")]
     private static partial Regex IdPattern();
 
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiForgery();
+
+    [GeneratedRegex("name=\"Form.Collection\">(.*?)</select>", RegexOptions.Singleline)]
+    private static partial Regex CollectionSelect();
+
+    [GeneratedRegex("<option value=\"([^\"]+)\"")]
+    private static partial Regex OptionValue();
+
     [GeneratedRegex("([0-9,]+) results?")]
     private static partial Regex ResultCount();
 
@@ -48,7 +57,7 @@ public sealed partial class CanaryExitWalkTests : IAsyncLifetime
     public async Task Every_exit_of_thousands_of_random_worlds_shows_no_canary_to_a_reader_not_entitled_to_it()
     {
         var reads = new Reads(_node.Store);
-        int bodies = 0;
+        int bodies = 0, previews = 0;
         for (int seed = 0; seed < Worlds; seed++)
         {
             if (seed > 0 && seed % WorldsPerNode == 0)
@@ -74,7 +83,7 @@ public sealed partial class CanaryExitWalkTests : IAsyncLifetime
                 {
                     var c = world.Collections[rnd.Next(world.Collections.Count)];
                     var o = world.Objects[rnd.Next(world.Objects.Count)];
-                    switch (rnd.Next(9))
+                    switch (rnd.Next(10))
                     {
                         case 0:
                         {
@@ -132,6 +141,29 @@ public sealed partial class CanaryExitWalkTests : IAsyncLifetime
                             oracle.Check(body, org.Id, leaving: false, $"{where}: search by filters");
                             break;
                         }
+                        case 8:
+                        {
+                            // The share preview: who would receive a pasted value, in a collection the reader may write to.
+                            string form = await GetAsync(web, "/ui/share");
+                            var token = AntiForgery().Match(form);
+                            var writable = OptionValue().Matches(CollectionSelect().Match(form).Groups[1].Value).Select(m => m.Groups[1].Value).ToList();
+                            if (!token.Success || writable.Count == 0)
+                            {
+                                oracle.Check(form, org.Id, leaving: false, $"{where}: share page");
+                                break;
+                            }
+                            var response = await web.PostAsync(new Uri("/ui/share", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+                            {
+                                ["_handler"] = "share", ["__RequestVerificationToken"] = token.Groups[1].Value, ["Form.Text"] = $"198.51.100.{rnd.Next(1, 250)}",
+                                ["Form.Collection"] = writable[rnd.Next(writable.Count)], ["Form.Tlp"] = "GREEN", ["Form.Action"] = "preview",
+                            }));
+                            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{where}: share preview answered {(int)response.StatusCode}");
+                            string preview = await response.Content.ReadAsStringAsync();
+                            Assert.Contains("Who will receive it", preview, StringComparison.Ordinal);
+                            oracle.Check(preview, org.Id, leaving: false, $"{where}: share preview");
+                            previews++;
+                            break;
+                        }
                         default:
                             oracle.Check(await GetAsync(web, "/ui/admin", allowNotFound: true), org.Id, leaving: false, $"{where}: administration");
                             break;
@@ -141,6 +173,7 @@ public sealed partial class CanaryExitWalkTests : IAsyncLifetime
             }
         }
         Assert.True(bodies >= Worlds * 12, $"only {bodies} bodies were read");
+        Assert.True(previews > 0, "no share preview was walked");
     }
 
     private static async Task<string> GetAsync(HttpClient client, string url, bool allowNotFound = true)
