@@ -1,3 +1,4 @@
+using Perisai.Stix.Validation;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -101,7 +102,7 @@ public static class MispToStix
                 Emit(new JsonObject
                 {
                     ["type"] = "identity", ["spec_version"] = "2.1", ["id"] = _createdBy,
-                    ["created"] = DateOnlyTime(Str(ev, "date")) ?? _eventTime, ["modified"] = DateOnlyTime(Str(ev, "date")) ?? _eventTime,
+                    ["created"] = Created(DateOnlyTime(Str(ev, "date")), null), ["modified"] = Created(DateOnlyTime(Str(ev, "date")), null),
                     ["name"] = Str(orgc, "name") ?? orgUuid, ["identity_class"] = "organization",
                 });
                 _refs.Add(_createdBy);
@@ -128,7 +129,7 @@ public static class MispToStix
             }
 
             var report = Sdo("report", _reportId, _eventTime, eventMarkings, access);
-            report["created"] = DateOnlyTime(Str(ev, "date")) ?? _eventTime;
+            report["created"] = Created(DateOnlyTime(Str(ev, "date")), where);
             report["name"] = Str(ev, "info") ?? uuid;
             report["report_types"] = new JsonArray("threat-report");
             report["published"] = Time(ev, "publish_timestamp") is { } pub && pub != Epoch ? pub : report["created"]!.DeepClone();
@@ -217,7 +218,7 @@ public static class MispToStix
             {
                 case "indicator" when mapped is not null:
                     o["name"] = value;
-                    o["pattern"] = Observables.Pattern(SlotsOf(mapped, value));
+                    o["pattern"] = Observables.Pattern(SlotsOf(mapped, value, where));
                     o["pattern_type"] = "stix";
                     o["pattern_version"] = "2.1";
                     o["valid_from"] = Seen(a, "first_seen") ?? time;
@@ -229,7 +230,7 @@ public static class MispToStix
                     o["valid_from"] = Seen(a, "first_seen") ?? time;
                     break;
                 case "observed-data":
-                    var (roots, scos) = Observables.Scos(SlotsOf(mapped!, value));
+                    var (roots, scos) = Observables.Scos(SlotsOf(mapped!, value, where));
                     o["first_observed"] = Seen(a, "first_seen") ?? time;
                     o["last_observed"] = Seen(a, "last_seen") ?? o["first_observed"]!.DeepClone();
                     o["number_observed"] = 1;
@@ -283,10 +284,63 @@ public static class MispToStix
             }
         }
 
-        private static IEnumerable<Slot> SlotsOf(MispType type, string value)
+        /// <summary>
+        /// The event's <c>created</c>: its date, unless that is later than its timestamp (MISP allows a date in the
+        /// future of the last change), when the earlier instant is taken so that <c>modified</c> is never before
+        /// <c>created</c> (STIX 2.1 §3.2). Both are in the loss report.
+        /// </summary>
+        private string Created(string? date, string? where)
+        {
+            if (date is null)
+            {
+                return _eventTime;
+            }
+            if (string.CompareOrdinal(date, _eventTime) <= 0)
+            {
+                return date;
+            }
+            if (where is not null)
+            {
+                _loss.Approximated(where, "Event.date", $"later than the event's timestamp: created is {_eventTime} (the timestamp), not {date} (the date)");
+            }
+            return _eventTime;
+        }
+
+        private List<Slot> SlotsOf(MispType type, string value, string where)
         {
             string[] parts = type.Paths.Length == 1 ? [value] : value.Split('|', type.Paths.Length);
-            return type.Paths.Zip(parts, (p, v) => new Slot(p, v));
+            return [.. type.Paths.Zip(parts, (p, v) => Conform(new Slot(p, v), where))];
+        }
+
+        /// <summary>
+        /// A value as STIX 2.1 requires it where MISP is laxer: a registry key's hive in full (§6.13: HKEY_LOCAL_MACHINE,
+        /// not HKLM), and a URL with a scheme (§6.15 and RFC 3986 §3: a value without one is a domain name or an
+        /// address). Each change is in the loss report.
+        /// </summary>
+        private Slot Conform(Slot slot, string where)
+        {
+            if (slot.Path == "windows-registry-key:key" && RegistryHives.Expand(slot.Value) is { } full && full != slot.Value)
+            {
+                _loss.Approximated(where, "registry key hive", $"abbreviated hive written in full (STIX 2.1 §6.13): {slot.Value[..slot.Value.IndexOf('\\', StringComparison.Ordinal)]} as {full[..full.IndexOf('\\', StringComparison.Ordinal)]}");
+                return slot with { Value = full };
+            }
+            if (slot.Path == "url:value" && !UrlSyntax.HasScheme(slot.Value))
+            {
+                string value = slot.Value.Trim();
+                if (System.Net.IPAddress.TryParse(value.Trim('[', ']'), out var ip))
+                {
+                    _loss.Approximated(where, "url without a scheme", "not a URL (RFC 3986 §3): an address, converted to " + Observables.AddressType(ip.ToString()));
+                    return new Slot($"{Observables.AddressType(ip.ToString())}:value", ip.ToString());
+                }
+                if (UrlSyntax.IsDomainName(value))
+                {
+                    _loss.Approximated(where, "url without a scheme", "not a URL (RFC 3986 §3): a domain name, converted to domain-name");
+                    return new Slot("domain-name:value", value.TrimEnd('.'));
+                }
+                _loss.Approximated(where, "url without a scheme", "not a URL (RFC 3986 §3): taken as http://");
+                return slot with { Value = "http://" + value };
+            }
+            return slot;
         }
 
         private void MispObject(JsonElement obj, JsonArray eventMarkings, Audience access)
@@ -317,7 +371,7 @@ public static class MispToStix
                 o["labels"] = new JsonArray([.. labels.Select(l => (JsonNode)l)]);
             }
             var slots = attributes.Where(a => MispTypes.Find(Str(a, "type") ?? "") is not null && Str(a, "value") is not null)
-                .SelectMany(a => SlotsOf(MispTypes.Find(Str(a, "type")!)!, Str(a, "value")!)).ToList();
+                .SelectMany(a => SlotsOf(MispTypes.Find(Str(a, "type")!)!, Str(a, "value")!, where)).ToList();
             string name = Str(obj, "name") ?? "object";
             switch (sdoType)
             {

@@ -1,0 +1,50 @@
+namespace Perisai.Stix.Validation;
+
+/// <summary>
+/// What a <c>url</c> object's <c>value</c> must be (STIX 2.1 §6.15: "a URL, as defined in RFC 3986"): a scheme
+/// (RFC 3986 §3.1: a letter, then letters, digits, '+', '-' or '.') and ':', then no whitespace or control characters.
+/// </summary>
+public static class UrlSyntax
+{
+    /// <summary>Whether the value starts with a scheme and ':' (RFC 3986 §3.1).</summary>
+    public static bool HasScheme(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        int colon = value.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 1 || !char.IsAsciiLetter(value[0]))
+        {
+            return false;
+        }
+        for (int i = 1; i < colon; i++)
+        {
+            if (!(char.IsAsciiLetterOrDigit(value[i]) || value[i] is '+' or '-' or '.'))
+            {
+                return false;
+            }
+        }
+        // "host:port" is not a scheme: a scheme is followed by "//", or by something that is not only digits.
+        string rest = value[(colon + 1)..];
+        return rest.StartsWith("//", StringComparison.Ordinal) || (rest.Length > 0 && !rest.All(char.IsAsciiDigit));
+    }
+
+    /// <summary>Whether the value is a URL by RFC 3986: a scheme, and no whitespace or control character anywhere.</summary>
+    public static bool IsUrl(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return HasScheme(value) && !value.Any(c => char.IsWhiteSpace(c) || char.IsControl(c));
+    }
+
+    /// <summary>Whether the value reads as a domain name (RFC 1035 labels, dot-separated, at least two of them).</summary>
+    public static bool IsDomainName(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        string name = value.TrimEnd('.');
+        if (name.Length is 0 or > 253)
+        {
+            return false;
+        }
+        string[] labels = name.Split('.');
+        return labels.Length >= 2 && labels.All(l => l.Length is > 0 and <= 63 && l[0] != '-' && l[^1] != '-'
+            && l.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' || c > 127));
+    }
+}
