@@ -313,7 +313,7 @@ public static class MispToStix
         }
 
         /// <summary>
-        /// A value as STIX 2.1 requires it where MISP is laxer: a registry key's hive in full (§6.13: HKEY_LOCAL_MACHINE,
+        /// A value as STIX 2.1 requires it where MISP is laxer: a registry key's hive in full (§6.17: HKEY_LOCAL_MACHINE,
         /// not HKLM), and a URL with a scheme (§6.15 and RFC 3986 §3: a value without one is a domain name or an
         /// address). Each change is in the loss report.
         /// </summary>
@@ -321,7 +321,8 @@ public static class MispToStix
         {
             if (slot.Path == "windows-registry-key:key" && RegistryHives.Expand(slot.Value) is { } full && full != slot.Value)
             {
-                _loss.Approximated(where, "registry key hive", $"abbreviated hive written in full (STIX 2.1 §6.13): {slot.Value[..slot.Value.IndexOf('\\', StringComparison.Ordinal)]} as {full[..full.IndexOf('\\', StringComparison.Ordinal)]}");
+                static string HiveOf(string key) => key.Split('\\', 2)[0];
+                _loss.Approximated(where, "registry key hive", $"abbreviated hive written in full (STIX 2.1 §6.17): {HiveOf(slot.Value)} as {HiveOf(full)}");
                 return slot with { Value = full };
             }
             if (slot.Path == "url:value" && !UrlSyntax.HasScheme(slot.Value))

@@ -38,6 +38,13 @@ public static class ErrorCodes
     public const string InvalidEncoding = "invalid-encoding";
     public const string DuplicateProperty = "duplicate-property";
     public const string NonStandardTlp = "non-standard-tlp";
+    public const string InvalidUrl = "invalid-url";
+    public const string InvalidRegistryKey = "invalid-registry-key";
+    public const string InvalidExternalId = "invalid-external-id";
+    public const string InvalidSelector = "invalid-selector";
+    public const string CircularMarking = "circular-marking";
+    public const string InvalidLanguage = "invalid-language";
+    public const string InvalidMimeType = "invalid-mime-type";
 #pragma warning restore CS1591
 
     internal static string Pattern(string code, int offset, string message) => $"{code} at character {offset}: {message}";
@@ -70,5 +77,12 @@ public static class ErrorCodes
     internal static string Depth(int max) => $"The document nests deeper than {max} levels.";
     internal static string TopLevel(string expected) => $"The top-level value must be {expected}.";
     internal static string TlpMarking(string level) => $"A TLP marking ('{level}') must be one of the predefined marking definitions with its own id and level; define no other.";
+    internal static string Url(string value) => $"'{value}' is not a URL (RFC 3986 §3: a scheme such as http: or https:, and no spaces).";
+    internal static string RegistryKey(string value) => $"'{value}' does not start with a registry hive in full (HKEY_LOCAL_MACHINE, HKEY_CURRENT_USER, ...; not HKLM or HKCU).";
+    internal static string ExternalId(string source, string expected) => $"An external reference from '{source}' must have an external_id of the form {expected}.";
+    internal static string Selector(string selector, string why) => $"The selector '{selector}' does not resolve to a part of this object: {why}.";
+    internal static string Circular(string property) => $"A marking definition must not mark itself ({property}).";
+    internal static string Language(string value, string standard) => $"'{value}' is not a {standard} language code.";
+    internal static string MimeType(string value) => $"'{value}' is not a media type of the form type/subtype from the IANA registry (e.g. application/zip).";
     internal static string Duplicate(string name) => $"The property '{name}' appears more than once.";
 }

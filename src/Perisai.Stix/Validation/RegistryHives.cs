@@ -1,7 +1,7 @@
 namespace Perisai.Stix.Validation;
 
 /// <summary>
-/// The hives a <c>windows-registry-key</c>'s <c>key</c> may start with (STIX 2.1 §6.13.1: "the full registry key
+/// The hives a <c>windows-registry-key</c>'s <c>key</c> may start with (STIX 2.1 §6.17: "the full registry key
 /// including the hive"), and the abbreviations tools write instead (HKLM for HKEY_LOCAL_MACHINE, and so on).
 /// </summary>
 public static class RegistryHives

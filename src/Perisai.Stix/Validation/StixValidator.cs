@@ -221,6 +221,11 @@ public static class StixValidator
         Optional(c, new PropertySpec("labels", Kind.StringList));
         Optional(c, new PropertySpec("confidence", Kind.Integer) { Min = 0, Max = 100 });
         Optional(c, new PropertySpec("lang", Kind.String));
+        // §3.2 lang: an RFC 5646 language code.
+        if (c.String("lang") is { } lang && !LanguageTag.IsMatch(lang))
+        {
+            c.Add(ErrorCodes.InvalidLanguage, "lang", ErrorCodes.Language(lang, "RFC 5646"));
+        }
         Optional(c, new PropertySpec("object_marking_refs", Kind.IdentifierList) { RefTypes = Set("marking-definition") });
         Optional(c, new PropertySpec("defanged", Kind.Boolean));
         Optional(c, new PropertySpec("extensions", Kind.Dictionary));
@@ -279,6 +284,77 @@ public static class StixValidator
             {
                 CheckHashes(c, h, $"{at}.hashes");
             }
+            if (r.TryGetProperty("url", out var url) && url.ValueKind == JsonValueKind.String && !UrlSyntax.IsUrl(url.GetString()!))
+            {
+                c.Errors.Add(new StixError(ErrorCodes.InvalidUrl, $"{at}.url", ErrorCodes.Url(url.GetString()!)));
+            }
+            // §2.5.1: a reference to CAPEC or CVE names the entry in its own form.
+            string? source = sn.ValueKind == JsonValueKind.String ? sn.GetString() : null;
+            string? external = r.TryGetProperty("external_id", out var xid) && xid.ValueKind == JsonValueKind.String ? xid.GetString() : null;
+            if (source is "capec" or "cve" && (external is null || !(source == "capec" ? CapecId : CveId).IsMatch(external)))
+            {
+                c.Errors.Add(new StixError(ErrorCodes.InvalidExternalId, $"{at}.external_id", ErrorCodes.ExternalId(source, source == "capec" ? "CAPEC-[id]" : "CVE-YYYY-NNNN")));
+            }
+        }
+    }
+
+    private static readonly System.Text.RegularExpressions.Regex CapecId = new("^CAPEC-[0-9]+$", System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+
+    private static readonly System.Text.RegularExpressions.Regex CveId = new("^CVE-[0-9]{4}-(0[0-9]{3}|[1-9][0-9]{3,})$", System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+
+    // RFC 5646 §2.1 language tags, as far as their syntax goes: a 2-3 letter language (or a 4-8 letter one, or a private
+    // use or grandfathered "x-"/"i-" tag), then subtags of 1-8 letters or digits.
+    private static readonly System.Text.RegularExpressions.Regex LanguageTag = new("^(?:[A-Za-z]{2,3}|[A-Za-z]{4,8}|[xXiI])(?:-[A-Za-z0-9]{1,8})*$", System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+
+    /// <summary>§7.2.3.1: every selector of a granular marking must resolve to a property (or list item) present in the object.</summary>
+    private static void CheckSelectors(ValidationContext c, JsonElement selectors, string at)
+    {
+        int i = 0;
+        foreach (var s in selectors.EnumerateArray())
+        {
+            string where = $"{at}[{i++}]";
+            if (s.ValueKind != JsonValueKind.String)
+            {
+                continue;
+            }
+            string selector = s.GetString()!;
+            var node = c.Object;
+            foreach (string segment in selector.Split('.'))
+            {
+                string? why = null;
+                if (segment.Length > 2 && segment[0] == '[' && segment[^1] == ']')
+                {
+                    if (!int.TryParse(segment[1..^1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int index))
+                    {
+                        why = $"'{segment}' is not a list index";
+                    }
+                    else if (node.ValueKind != JsonValueKind.Array)
+                    {
+                        why = $"'{segment}' indexes something that is not a list";
+                    }
+                    else if (index >= node.GetArrayLength())
+                    {
+                        why = $"the list has no item {index}";
+                    }
+                    else
+                    {
+                        node = node[index];
+                    }
+                }
+                else if (node.ValueKind != JsonValueKind.Object || !node.TryGetProperty(segment, out var next))
+                {
+                    why = $"there is no property '{segment}'";
+                }
+                else
+                {
+                    node = next;
+                }
+                if (why is not null)
+                {
+                    c.Errors.Add(new StixError(ErrorCodes.InvalidSelector, where, ErrorCodes.Selector(selector, why)));
+                    break;
+                }
+            }
         }
     }
 
@@ -307,6 +383,10 @@ public static class StixValidator
             else if (sel.GetArrayLength() == 0)
             {
                 c.Errors.Add(new StixError(ErrorCodes.EmptyList, $"{at}.selectors", ErrorCodes.ListEmpty));
+            }
+            else
+            {
+                CheckSelectors(c, sel, $"{at}.selectors");
             }
             bool hasRef = m.TryGetProperty("marking_ref", out var mr);
             bool hasLang = m.TryGetProperty("lang", out _);

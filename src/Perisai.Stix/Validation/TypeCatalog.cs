@@ -165,7 +165,7 @@ internal static class TypeCatalog
         // §6 STIX Cyber-observable Objects, with their ID contributing properties (§3.4)
         yield return Sco("artifact", "6.1", ["hashes", "payload_bin"], S("mime_type"), P("payload_bin", Kind.Binary), S("url"), H(),
             En("encryption_algorithm", "encryption-algorithm-enum"), S("decryption_key"))
-            with { Check = c => { c.Exclusive("payload_bin", "url"); c.Requires("url", "hashes"); c.Requires("decryption_key", "encryption_algorithm"); } };
+            with { Check = c => { c.Exclusive("payload_bin", "url"); c.Requires("url", "hashes"); c.Requires("decryption_key", "encryption_algorithm"); c.Url("url"); c.MimeType("mime_type"); } };
         yield return Sco("autonomous-system", "6.2", ["number"], P("number", Kind.Integer, Required: true), S("name"), S("rir"));
         yield return Sco("directory", "6.3", ["path"], Req("path"), S("path_enc"), Ts("ctime"), Ts("mtime"), Ts("atime"),
             Refs("contains_refs", "file", "directory"));
@@ -180,7 +180,7 @@ internal static class TypeCatalog
             P("size", Kind.Integer) with { Min = 0 }, S("name"), S("name_enc"), P("magic_number_hex", Kind.Hex), S("mime_type"),
             Ts("ctime"), Ts("mtime"), Ts("atime"), Ref("parent_directory_ref", "directory"), Refs("contains_refs", ScoTypes),
             Ref("content_ref", "artifact"))
-            with { Check = c => c.OneOf("hashes", "name") };
+            with { Check = c => { c.OneOf("hashes", "name"); c.MimeType("mime_type"); } };
         yield return Sco("ipv4-addr", "6.8", ["value"], Req("value"), Refs("resolves_to_refs", "mac-addr"), Refs("belongs_to_refs", "autonomous-system"));
         yield return Sco("ipv6-addr", "6.9", ["value"], Req("value"), Refs("resolves_to_refs", "mac-addr"), Refs("belongs_to_refs", "autonomous-system"));
         yield return Sco("mac-addr", "6.10", ["value"], Req("value"));
@@ -198,8 +198,8 @@ internal static class TypeCatalog
             Ref("creator_user_ref", "user-account"), Ref("image_ref", "file"), Ref("parent_ref", "process"), Refs("child_refs", "process"))
             with { Check = c => c.AnyBeyondCommon() };
         yield return Sco("software", "6.14", ["name", "cpe", "swid", "vendor", "version"], Req("name"), S("cpe"), S("swid"), L("languages"),
-            S("vendor"), S("version"));
-        yield return Sco("url", "6.15", ["value"], Req("value"));
+            S("vendor"), S("version")) with { Check = SoftwareRules };
+        yield return Sco("url", "6.15", ["value"], Req("value")) with { Check = c => c.Url("value") };
         yield return Sco("user-account", "6.16", ["account_type", "user_id", "account_login"], S("user_id"), S("credential"),
             S("account_login"), Ov("account_type", "account-type-ov"), S("display_name"), P("is_service_account", Kind.Boolean),
             P("is_privileged", Kind.Boolean), P("can_escalate_privs", Kind.Boolean), P("is_disabled", Kind.Boolean),
@@ -207,7 +207,7 @@ internal static class TypeCatalog
             with { Check = c => c.AnyBeyondCommon() };
         yield return Sco("windows-registry-key", "6.17", ["key", "values"], S("key"), P("values", Kind.List), Ts("modified_time"),
             Ref("creator_user_ref", "user-account"), P("number_of_subkeys", Kind.Integer) with { Min = 0 })
-            with { Check = c => c.AnyBeyondCommon() };
+            with { Check = RegistryKeyRules };
         yield return Sco("x509-certificate", "6.18", ["hashes", "serial_number"], P("is_self_signed", Kind.Boolean), H(), S("version"),
             S("serial_number"), S("signature_algorithm"), S("issuer"), Ts("validity_not_before"), Ts("validity_not_after"), S("subject"),
             S("subject_public_key_algorithm"), S("subject_public_key_modulus"), P("subject_public_key_exponent", Kind.Integer) with { Min = 0 },
@@ -257,8 +257,50 @@ internal static class TypeCatalog
         }
     }
 
+    private static void RegistryKeyRules(ValidationContext c)
+    {
+        c.AnyBeyondCommon();
+        // §6.17: key is "the full registry key including the hive"; the hive in full, upper or lower case (as the OASIS
+        // validator's schema reads it), never an abbreviation such as HKLM.
+        if (c.String("key") is { } key && !(RegistryHives.Full.Any(h => key.StartsWith(h, StringComparison.Ordinal) || key.StartsWith(h.ToLowerInvariant(), StringComparison.Ordinal))
+            && RegistryHives.StartsWithHive(key)))
+        {
+            c.Add(ErrorCodes.InvalidRegistryKey, "key", ErrorCodes.RegistryKey(key));
+        }
+    }
+
+    private static void SoftwareRules(ValidationContext c)
+    {
+        // §6.14: languages are ISO 639-2 codes (three lowercase letters).
+        if (c.Object.TryGetProperty("languages", out var langs) && langs.ValueKind == JsonValueKind.Array)
+        {
+            int i = 0;
+            foreach (var l in langs.EnumerateArray())
+            {
+                if (l.ValueKind == JsonValueKind.String && !(l.GetString() is { Length: 3 } code && code.All(char.IsAsciiLetterLower)))
+                {
+                    c.Add(ErrorCodes.InvalidLanguage, $"languages[{i}]", ErrorCodes.Language(l.GetString()!, "ISO 639-2"));
+                }
+                i++;
+            }
+        }
+    }
+
     private static void MarkingRules(ValidationContext c)
     {
+        // A marking definition that marks itself (object or granular) is circular: its handling would depend on itself.
+        if (c.String("id") is { } self)
+        {
+            if (c.Object.TryGetProperty("object_marking_refs", out var omr) && omr.ValueKind == JsonValueKind.Array && omr.EnumerateArray().Any(r => r.ValueKind == JsonValueKind.String && r.GetString() == self))
+            {
+                c.Add(ErrorCodes.CircularMarking, "object_marking_refs", ErrorCodes.Circular("object_marking_refs"));
+            }
+            if (c.Object.TryGetProperty("granular_markings", out var gmr) && gmr.ValueKind == JsonValueKind.Array
+                && gmr.EnumerateArray().Any(g => g.ValueKind == JsonValueKind.Object && g.TryGetProperty("marking_ref", out var r) && r.ValueKind == JsonValueKind.String && r.GetString() == self))
+            {
+                c.Add(ErrorCodes.CircularMarking, "granular_markings", ErrorCodes.Circular("granular_markings"));
+            }
+        }
         // §7.2.1: definition_type and definition go together; a marking without them is defined by an extension (TLP 2.0).
         c.Requires("definition_type", "definition");
         c.Requires("definition", "definition_type");

@@ -22,9 +22,19 @@ public static class UrlSyntax
                 return false;
             }
         }
-        // "host:port" is not a scheme: a scheme is followed by "//", or by something that is not only digits.
+        // "host:port" and "host:port/path" are not a scheme: RFC 3986 would read "evil.example:8080/x" as the scheme
+        // "evil.example", but no one writes a URL so; a scheme is followed by "//", or by something that is not a port.
         string rest = value[(colon + 1)..];
-        return rest.StartsWith("//", StringComparison.Ordinal) || (rest.Length > 0 && !rest.All(char.IsAsciiDigit));
+        if (rest.StartsWith("//", StringComparison.Ordinal))
+        {
+            return true;
+        }
+        int digits = 0;
+        while (digits < rest.Length && char.IsAsciiDigit(rest[digits]))
+        {
+            digits++;
+        }
+        return rest.Length > 0 && !(digits > 0 && (digits == rest.Length || rest[digits] == '/'));
     }
 
     /// <summary>Whether the value is a URL by RFC 3986: a scheme, and no whitespace or control character anywhere.</summary>

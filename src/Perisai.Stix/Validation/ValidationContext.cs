@@ -67,6 +67,32 @@ internal sealed class ValidationContext(JsonElement obj, string path, List<StixE
         Add(ErrorCodes.MissingOneOf, "$", "The object must have at least one property besides the common properties.");
     }
 
+    /// <summary>The value of a string property, or null.</summary>
+    public string? String(string property) => Object.TryGetProperty(property, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    /// <summary>§6.15 (url), §6.1 (artifact url): the value is a URL by RFC 3986.</summary>
+    public void Url(string property)
+    {
+        if (String(property) is { } value && !UrlSyntax.IsUrl(value))
+        {
+            Add(ErrorCodes.InvalidUrl, property, ErrorCodes.Url(value));
+        }
+    }
+
+    /// <summary>§6.1, §6.7: a media type of the form type/subtype (the IANA registry's top-level types).</summary>
+    public void MimeType(string property)
+    {
+        if (String(property) is { } value && !MediaTypeForm.IsMatch(value))
+        {
+            Add(ErrorCodes.InvalidMimeType, property, ErrorCodes.MimeType(value));
+        }
+    }
+
+    // RFC 6838 §4.2: the registry's top-level types, then a restricted-name subtype.
+    private static readonly System.Text.RegularExpressions.Regex MediaTypeForm = new(
+        "^(application|audio|font|haptics|image|message|model|multipart|text|video|example)/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+
     private void CompareTimes(string later, string earlier, bool strict)
     {
         if (TryTime(later, out var l) && TryTime(earlier, out var e) && (strict ? l <= e : l < e))
