@@ -72,6 +72,9 @@ internal static class PatternMessages
     public static string DuplicateQualifier(string qualifier) => $"a second {qualifier} qualifier on the same observation expression; group with parentheses to qualify an outer expression";
     public static string RepeatsNotPositive(long times) => $"REPEATS needs a positive number of times, not {times}";
     public static string WithinNotPositive(string seconds) => $"WITHIN needs a positive number of seconds, not {seconds}";
+    public static string ObjectsAndRefs(bool emptyObjects) => emptyObjects
+        ? "observed-data has an empty 'objects' beside 'object_refs', which STIX 2.1 §4.14 forbids (they are mutually exclusive): read from object_refs"
+        : "observed-data has both 'objects' and 'object_refs', which STIX 2.1 §4.14 forbids (they are mutually exclusive): read from objects";
     public static string EmptyWindow(string start, string stop) => $"START t'{start}' is not before STOP t'{stop}': no observation time is >= START and < STOP";
     public static string MixedTypes(string left, string right) =>
         $"AND joins comparisons on {left} with one on {right}: inside one observation expression both sides must hold for the same object; use OR, or separate observation expressions ([…] AND […])";

@@ -29,6 +29,27 @@ public static class StixPattern
         return true;
     }
 
+    /// <summary>
+    /// Parses and checks <paramref name="text"/> as <see cref="TryParse(string, out Pattern?, out IReadOnlyList{PatternError})"/>,
+    /// and gives the warnings of a valid pattern (what it says cannot be meant: a START/STOP window with no instant in it).
+    /// </summary>
+    public static bool TryParse(string text, out Pattern? pattern, out IReadOnlyList<PatternError> errors, out IReadOnlyList<PatternError> warnings)
+    {
+        var list = new List<PatternError>();
+        if (TryParse(text, out pattern, out errors))
+        {
+            Analyzer.Warn(pattern!, list);
+        }
+        warnings = list;
+        return pattern is not null;
+    }
+
+    /// <summary>The warnings of a valid pattern; empty when it has none or is invalid.</summary>
+    public static IReadOnlyList<PatternError> Warnings(string text)
+    {
+        return TryParse(text, out _, out _, out var warnings) ? warnings : [];
+    }
+
     /// <summary>Parses and checks <paramref name="text"/>; throws <see cref="PatternException"/> with every error when invalid.</summary>
     public static Pattern Parse(string text)
     {

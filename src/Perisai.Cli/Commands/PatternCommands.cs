@@ -31,15 +31,20 @@ internal static class PatternCommands
         {
             string pattern = p.GetValue(text)!;
             bool asJson = p.GetValue(json);
-            if (StixPattern.TryParse(pattern, out var tree, out var errors))
+            if (StixPattern.TryParse(pattern, out var tree, out var errors, out var warnings))
             {
                 if (asJson)
                 {
-                    Console.WriteLine($$"""{"valid":true,"tree":{{PatternExplainer.ToJson(tree!)}}}""");
+                    string listed = JsonSerializer.Serialize(warnings.Select(w => new { code = w.Code, offset = w.Offset, message = w.Message }), Output.JsonOptions);
+                    Console.WriteLine($$"""{"valid":true,"warnings":{{listed}},"tree":{{PatternExplainer.ToJson(tree!)}}}""");
                 }
                 else
                 {
                     Console.WriteLine("valid");
+                    foreach (var w in warnings)
+                    {
+                        Console.WriteLine($"warning: {w.Code} at character {w.Offset}: {w.Message}");
+                    }
                     Console.WriteLine(PatternExplainer.Explain(tree!));
                 }
                 return 0;
@@ -132,6 +137,10 @@ internal static class PatternCommands
             foreach (var problem in problems)
             {
                 Console.Error.WriteLine($"perisai pattern match: {file} {problem.Path}: {problem.Message}");
+            }
+            foreach (var o in observations.Where(o => o.Warning is not null))
+            {
+                Console.Error.WriteLine($"perisai pattern match: {file} {o}: warning: {o.Warning}");
             }
             if (observations.Count == 0)
             {

@@ -93,7 +93,18 @@ public sealed class Observation
         }
         var roots = new List<JsonElement>();
         var lookup = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        if (observedData.TryGetProperty("objects", out var objects))
+        string? warning = null;
+        bool hasObjects = observedData.TryGetProperty("objects", out var objects);
+        bool hasRefs = observedData.TryGetProperty("object_refs", out var refs) && refs.ValueKind == JsonValueKind.Array;
+        if (hasObjects && hasRefs)
+        {
+            // §4.14: objects (deprecated) and object_refs are mutually exclusive. An empty objects beside object_refs says
+            // nothing: the observation is read from object_refs rather than taken for one of no objects.
+            bool empty = objects.ValueKind == JsonValueKind.Object && !objects.EnumerateObject().Any();
+            warning = PatternMessages.ObjectsAndRefs(empty);
+            hasObjects = !empty;
+        }
+        if (hasObjects)
         {
             if (objects.ValueKind != JsonValueKind.Object)
             {
@@ -109,7 +120,7 @@ public sealed class Observation
                 }
             }
         }
-        else if (observedData.TryGetProperty("object_refs", out var refs) && refs.ValueKind == JsonValueKind.Array)
+        else if (hasRefs)
         {
             foreach (var reference in refs.EnumerateArray())
             {
@@ -130,7 +141,7 @@ public sealed class Observation
         {
             types[i] = roots[i].TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : "";
         }
-        observation = new Observation(id, first!.Value, last!.Value, count, [.. roots], types, lookup);
+        observation = new Observation(id, first!.Value, last!.Value, count, [.. roots], types, lookup) { Warning = warning };
         problem = null;
         return true;
     }
@@ -147,6 +158,9 @@ public sealed class Observation
         return false;
     }
 
+    /// <summary>What in the observed-data breaks the standard without stopping the match (null when nothing does).</summary>
+    public string? Warning { get; init; }
+
     /// <inheritdoc />
     public override string ToString() => Id ?? $"observed-data {FirstObserved}";
 }
@@ -158,7 +172,8 @@ public sealed record ObservationError(string Path, string Message);
 
 /// <summary>
 /// Reads what <c>perisai pattern match --observed</c> accepts: one observed-data object, a JSON array of them, a STIX
-/// bundle or a TAXII envelope (whose other objects are the SCOs that <c>object_refs</c> point to).
+/// bundle or a TAXII envelope (whose other objects are the SCOs that <c>object_refs</c> point to), or a JSON array of
+/// bundles (the OASIS matcher's input for 2.1), each bundle's references resolved within it.
 /// </summary>
 public static class ObservationReader
 {
@@ -169,6 +184,17 @@ public static class ObservationReader
         var problems = new List<ObservationError>();
         errors = problems;
         IEnumerable<(JsonElement Element, string Path)> items;
+        if (document.ValueKind == JsonValueKind.Array && document.GetArrayLength() > 0 && document.EnumerateArray().All(IsBundle))
+        {
+            int b = 0;
+            foreach (var bundle in document.EnumerateArray())
+            {
+                string prefix = $"$[{b++}]";
+                list.AddRange(Read(bundle, out var inner));
+                problems.AddRange(inner.Select(e => e with { Path = prefix + e.Path[1..] }));
+            }
+            return list;
+        }
         if (document.ValueKind == JsonValueKind.Array)
         {
             items = document.EnumerateArray().Select((e, i) => (e, $"$[{i}]"));
@@ -218,4 +244,7 @@ public static class ObservationReader
         }
         return list;
     }
+
+    private static bool IsBundle(JsonElement e) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty("type", out var t) && t.ValueEquals("bundle") && e.TryGetProperty("objects", out var o) && o.ValueKind == JsonValueKind.Array;
 }

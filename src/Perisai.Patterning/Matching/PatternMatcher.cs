@@ -53,7 +53,7 @@ public sealed class PatternMatcher
     /// </summary>
     public bool IsSingleObservation => Flat(Pattern.Root);
 
-    /// <summary>Compiles a pattern that <see cref="StixPattern.TryParse"/> accepted.</summary>
+    /// <summary>Compiles a pattern that <see cref="StixPattern.TryParse(string, out Syntax.Pattern?, out IReadOnlyList{PatternError})"/> accepted.</summary>
     public static PatternMatcher Compile(Pattern pattern)
     {
         ArgumentNullException.ThrowIfNull(pattern);

@@ -450,6 +450,9 @@ internal sealed class MatchesTest : TextTest
 
     public MatchesTest(string pattern)
     {
+        // §9.6.2: values are compared in NFC; an expression holding a character in another form could never match the
+        // normalized value, so the expression is normalized too, as LIKE's is.
+        pattern = Nfc(pattern);
         _regex = new Lazy<Regex>(() => RegexCompiler.TryCreate(pattern, out var regex, out string? problem)
             ? regex!
             : throw new ArgumentException(problem, nameof(pattern))); // the analyzer refused such an expression already

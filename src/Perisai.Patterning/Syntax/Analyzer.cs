@@ -9,6 +9,37 @@ namespace Perisai.Patterning.Syntax;
 /// </summary>
 public static class Analyzer
 {
+    /// <summary>
+    /// Appends what is valid but cannot be meant to <paramref name="warnings"/>: START not before STOP (§9.5.1 allows
+    /// it in the grammar; the window holds no instant, so the observation expression matches nothing).
+    /// </summary>
+    public static void Warn(Pattern pattern, List<PatternError> warnings)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        ArgumentNullException.ThrowIfNull(warnings);
+        Walk(pattern.Root);
+
+        void Walk(ObservationExpression e)
+        {
+            switch (e)
+            {
+                case ObservationGroup c:
+                    foreach (var operand in c.Operands)
+                    {
+                        Walk(operand);
+                    }
+                    break;
+                case QualifiedObservation q:
+                    Walk(q.Inner);
+                    foreach (var s in q.Qualifiers.OfType<StartStopQualifier>().Where(s => s.Start >= s.Stop))
+                    {
+                        warnings.Add(new PatternError(PatternErrorCode.EmptyTimeWindow, s.Offset, PatternMessages.EmptyWindow(s.Start.ToString(), s.Stop.ToString())));
+                    }
+                    break;
+            }
+        }
+    }
+
     /// <summary>Appends every violation in <paramref name="pattern"/> to <paramref name="errors"/>.</summary>
     public static void Check(Pattern pattern, List<PatternError> errors)
     {
@@ -56,10 +87,6 @@ public static class Analyzer
                     break;
                 case WithinQualifier { Seconds: <= 0 } w:
                     errors.Add(new PatternError(PatternErrorCode.InvalidQualifierValue, w.Offset, PatternMessages.WithinNotPositive(Printer.Number(w.Seconds))));
-                    break;
-                case StartStopQualifier s when s.Start >= s.Stop:
-                    errors.Add(new PatternError(PatternErrorCode.EmptyTimeWindow, s.Offset,
-                        PatternMessages.EmptyWindow(s.Start.ToString(), s.Stop.ToString())));
                     break;
             }
         }

@@ -4,7 +4,11 @@ namespace Perisai.Stix.Validation;
 /// <param name="Code">The language's own code, e.g. <c>PAT003</c>.</param>
 /// <param name="Offset">1-based character offset in the pattern.</param>
 /// <param name="Message">What was wrong.</param>
-public sealed record PatternProblem(string Code, int Offset, string Message);
+public sealed record PatternProblem(string Code, int Offset, string Message)
+{
+    /// <summary>Valid, but likely not what was meant (reported as a warning, the object is accepted).</summary>
+    public bool Warning { get; init; }
+}
 
 /// <summary>
 /// Checks that validation delegates to other assemblies. Perisai.Stix knows the object model only; the STIX patterning

@@ -167,7 +167,7 @@ public static class StixValidator
         }
         foreach (var problem in check(pattern.GetString()!))
         {
-            c.Add(ErrorCodes.InvalidPattern, "pattern", ErrorCodes.Pattern(problem.Code, problem.Offset, problem.Message));
+            c.Add(ErrorCodes.InvalidPattern, "pattern", ErrorCodes.Pattern(problem.Code, problem.Offset, problem.Message), problem.Warning ? Severity.Warning : Severity.Error);
         }
     }
 
