@@ -60,6 +60,11 @@ public sealed class WebModule : INodeModule
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
+        // The node's root is for people: a browser is sent to the web interface. A TAXII client asking for the root (with
+        // the TAXII media type) keeps the TAXII answer, since discovery lives at /taxii2/ (TAXII 2.1 §4.1).
+        app.MapGet("/", (HttpContext context) => context.Request.Headers.Accept.ToString().Contains("taxii+json", StringComparison.OrdinalIgnoreCase)
+            ? Results.NotFound()
+            : Results.Redirect("/ui/"));
         string css = ReadAsset("app.css");
         app.MapGet("/ui/app.css", () => Results.Text(css, "text/css; charset=utf-8"));
         // Before the TAXII routes: "/{root}/" would otherwise also match "/ui/" (an API root may not be named "ui").

@@ -18,6 +18,23 @@ public sealed class InteropCommandTests
     }
 
     [Fact]
+    public async Task An_import_with_one_invalid_object_says_on_its_last_line_how_many_were_still_added()
+    {
+        string data = await NodeAsync();
+        string file = Path.Combine(PerisaiProcess.TempDir(), "two.json");
+        await File.WriteAllTextAsync(file, """
+            {"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":[
+             {"type":"indicator","spec_version":"2.1","id":"indicator--c1f0a9e2-5a8d-4f0b-9d55-0f4f3f0a7b11","created":"2026-11-29T08:00:00.000Z","modified":"2026-11-29T08:00:00.000Z","pattern":"[domain-name:value = 'evil.example']","pattern_type":"stix","valid_from":"2026-11-29T08:00:00Z"},
+             {"type":"indicator","spec_version":"2.1","id":"indicator--d2f0a9e2-5a8d-4f0b-9d55-0f4f3f0a7b12","created":"2026-11-29T08:00:00.000Z","modified":"2026-11-29T08:00:00.000Z","pattern":"[domain-name:value = ","pattern_type":"stix","valid_from":"2026-11-29T08:00:00Z"}]}
+            """);
+        var import = await PerisaiProcess.RunAsync("import", file, "--collection", "asean", "--as", "MyCERT", "--data", data);
+        Assert.Equal(1, import.Exit);
+        string last = import.Err.TrimEnd().Split('\n')[^1];
+        Assert.Equal("1 object added to 'ASEAN shared', 0 unchanged, 1 rejected.", last);
+        Assert.Contains("indicator--d2f0a9e2-5a8d-4f0b-9d55-0f4f3f0a7b12", import.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_MISP_event_goes_out_as_a_MISP_feed_that_imports_again_incrementally()
     {
         string data = await NodeAsync();

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.TestHost;
 using Perisai.Cli.Tests;
 
 namespace Perisai.Web.Tests;
@@ -58,5 +59,18 @@ public sealed partial class SignInTests
         // A cookie is not an API credential.
         var api = await client.GetAsync(new Uri("/taxii2/", UriKind.Relative));
         Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_nodes_root_sends_a_browser_to_the_web_interface_and_a_TAXII_client_to_no_page()
+    {
+        await using var node = await WebNode.StartAsync();
+        using var client = node.App.GetTestServer().CreateClient();
+        var browser = await client.GetAsync(new Uri("/", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Redirect, browser.StatusCode);
+        Assert.Equal("/ui/", browser.Headers.Location!.OriginalString);
+        using var taxii = new HttpRequestMessage(HttpMethod.Get, new Uri("/", UriKind.Relative));
+        taxii.Headers.Accept.ParseAdd("application/taxii+json;version=2.1");
+        Assert.Equal(HttpStatusCode.NotFound, (await client.SendAsync(taxii)).StatusCode);
     }
 }

@@ -166,6 +166,8 @@ internal static class BundleCommands
                         Console.Error.WriteLine($"{r.Source}: {e}");
                     }
                 }
+                // Last, after every rejection: what the collection holds now, whatever was refused.
+                Console.Error.WriteLine(CliMessages.ImportSummary(reports.Sum(r => r.Added), reports.Sum(r => r.Duplicates), reports.Sum(r => r.Rejected.Count), reports.Sum(r => r.Problems.Count), c.Title));
             }
             return reports.Any(r => r.Rejected.Count > 0 || r.Problems.Count > 0) ? 1 : 0;
         });

@@ -45,5 +45,8 @@ internal static class CliMessages
     public static string ScanNoUsableIndicator(int loaded, int inactive, int needEngine, int suppressed) =>
         $"no usable indicator ({loaded} loaded, {inactive} revoked or not valid now, {needEngine} with patterns the engine cannot compile, {suppressed} allow-listed).";
 
+    public static string ImportSummary(int added, int unchanged, int rejected, int problems, string collection) =>
+        $"{added} object{(added == 1 ? "" : "s")} added to '{collection}', {unchanged} unchanged, {rejected} rejected" + (problems > 0 ? $", {problems} source problem{(problems == 1 ? "" : "s")}." : ".");
+
     public static string ScanCouldNotReport(string collection, string why) => $"could not report to collection {collection}: {why}";
 }
