@@ -100,6 +100,7 @@ public static class NodeHost
         Sharing.TrustEndpoints.Map(app);
         Detection.SightingEndpoints.Map(app);
         Feeds.FeedEndpoints.Map(app);
+        Feeds.ExtensionEndpoints.Map(app);
         app.MapFallback(context => new TaxiiException(404, TaxiiMessages.NotFound, TaxiiMessages.NoResource).WriteAsync(context));
 
         foreach (string url in urls)

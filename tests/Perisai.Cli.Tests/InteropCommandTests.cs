@@ -18,6 +18,25 @@ public sealed class InteropCommandTests
     }
 
     [Fact]
+    public async Task An_export_of_MISP_converted_data_carries_the_MISP_properties_under_the_published_extension_and_no_x_misp_property()
+    {
+        string data = await NodeAsync();
+        Assert.Equal(0, (await PerisaiProcess.RunAsync("import", MispEvent, "--collection", "asean", "--as", "MyCERT", "--data", data)).Exit);
+        string bundle = Path.Combine(PerisaiProcess.TempDir(), "out.json");
+        var export = await PerisaiProcess.RunAsync("export", "--collection", "asean", "--as", "MyCERT", "--out", bundle, "--data", data);
+        Assert.True(export.Exit == 0, export.Err);
+        var objects = JsonDocument.Parse(await File.ReadAllTextAsync(bundle)).RootElement.GetProperty("objects").EnumerateArray().ToList();
+        Assert.DoesNotContain(objects, o => o.EnumerateObject().Any(p => p.Name.StartsWith("x_misp_", StringComparison.Ordinal)));
+        const string id = "extension-definition--7c3d2b1a-5e4f-4a6b-9c8d-0e1f2a3b4c5d";
+        Assert.Contains(objects, o => o.GetProperty("id").GetString() == id && o.GetProperty("type").GetString() == "extension-definition");
+        Assert.Contains(objects, o => o.TryGetProperty("extensions", out var e) && e.TryGetProperty(id, out var m) && m.TryGetProperty("category", out _));
+        // And the export validates: no error, no warning.
+        var validate = await PerisaiProcess.RunAsync("validate", bundle);
+        Assert.True(validate.Exit == 0, validate.Out + validate.Err);
+        Assert.DoesNotContain("warning", validate.Out + validate.Err, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task An_import_with_one_invalid_object_says_on_its_last_line_how_many_were_still_added()
     {
         string data = await NodeAsync();

@@ -73,4 +73,17 @@ public sealed partial class SignInTests
         taxii.Headers.Accept.ParseAdd("application/taxii+json;version=2.1");
         Assert.Equal(HttpStatusCode.NotFound, (await client.SendAsync(taxii)).StatusCode);
     }
+
+    [Fact]
+    public async Task The_node_serves_the_schema_of_its_MISP_property_extension()
+    {
+        await using var node = await WebNode.StartAsync();
+        using var client = node.App.GetTestServer().CreateClient();
+        var response = await client.GetAsync(new Uri(Perisai.Interop.Misp.MispExtension.SchemaPath, UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/schema+json", response.Content.Headers.ContentType!.MediaType);
+        var schema = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("property-extension", schema.GetProperty("properties").GetProperty("extension_type").GetProperty("const").GetString());
+        Assert.True(schema.GetProperty("properties").TryGetProperty("category", out _));
+    }
 }

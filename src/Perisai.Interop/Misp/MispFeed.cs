@@ -40,7 +40,7 @@ public static class MispFeed
                 continue;
             }
             using var doc = JsonDocument.Parse(json);
-            var o = doc.RootElement.Clone();
+            var o = MispExtension.Lift(doc.RootElement.Clone());
             if (Observables.Str(o, "type") == "report" && Observables.Str(o, "id") is { } id)
             {
                 reports[id] = o;
@@ -62,9 +62,13 @@ public static class MispFeed
             JsonElement o;
             using (var doc = JsonDocument.Parse(json))
             {
-                o = doc.RootElement.Clone();
+                o = MispExtension.Lift(doc.RootElement.Clone());
             }
             string id = Observables.Str(o, "id") ?? "";
+            if (id is MispExtension.Id or MispExtension.PublisherId)
+            {
+                continue;
+            }
             string type = Observables.Str(o, "type") ?? "";
             if (type == "report")
             {

@@ -147,6 +147,17 @@ public static class MispToStix
             // A report needs at least one ref (§5.8); an empty event refers to its creator.
             report["object_refs"] = new JsonArray([.. (_refs.Count > 0 ? _refs : [_createdBy ?? _reportId]).Distinct().Select(r => (JsonNode)r)]);
             Emit(report);
+            // What was kept goes under the MISP property extension (§7.3), published with the objects that use it.
+            bool extended = false;
+            foreach (var o in _out)
+            {
+                extended |= MispExtension.Nest(o);
+            }
+            if (extended)
+            {
+                _out.Add(MispExtension.Publisher());
+                _out.Add(MispExtension.Definition());
+            }
             _loss.Converted = _out.Count;
             return new StixConversion(_out, _loss);
         }

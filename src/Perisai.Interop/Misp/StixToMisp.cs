@@ -22,6 +22,8 @@ public static class StixToMisp
     public static MispConversion Convert(IReadOnlyList<JsonElement> objects, string leftoverInfo = "STIX objects without a report")
     {
         ArgumentNullException.ThrowIfNull(objects);
+        // Both forms of what MISP conversion kept: the MISP property extension, and x_misp_* properties (older data).
+        objects = [.. objects.Where(o => Observables.Str(o, "id") is not (MispExtension.Id or MispExtension.PublisherId)).Select(MispExtension.Lift)];
         var byId = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var o in objects)
         {
