@@ -63,7 +63,8 @@ public sealed class InteropCommandTests
         Assert.True(import.Exit == 0, import.Out + import.Err);
         var report = JsonDocument.Parse(import.Out).RootElement[0];
         Assert.Equal("misp", report.GetProperty("format").GetString());
-        Assert.Equal(28, report.GetProperty("added").GetInt32());
+        // The event's 28 objects, and the MISP property extension's definition and its publisher.
+        Assert.Equal(30, report.GetProperty("added").GetInt32());
         var entries = JsonDocument.Parse(await File.ReadAllTextAsync(loss)).RootElement;
         Assert.Contains(entries.EnumerateArray(), e => e.GetProperty("field").GetString() == "PAP tag" && e.GetProperty("fate").GetString() == "approximated");
 
@@ -79,7 +80,7 @@ public sealed class InteropCommandTests
         Assert.True(pull.Exit == 0, pull.Out + pull.Err);
         var pulled = JsonDocument.Parse(pull.Out).RootElement[0];
         Assert.Equal("misp-feed", pulled.GetProperty("format").GetString());
-        Assert.Equal(28, pulled.GetProperty("added").GetInt32());
+        Assert.Equal(30, pulled.GetProperty("added").GetInt32());
         var again = JsonDocument.Parse((await PerisaiProcess.RunAsync("import", feed, "--collection", "mirror", "--as", "MyCERT", "--state", state, "--data", data, "--json")).Out).RootElement[0];
         Assert.Equal(0, again.GetProperty("total").GetInt32()); // nothing changed: no event fetched
 

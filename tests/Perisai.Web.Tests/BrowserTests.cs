@@ -170,7 +170,7 @@ public sealed class BrowserTests
         await page.Locator("#file").SetInputFilesAsync(Path.Combine(AppContext.BaseDirectory, "TestData", "misp", "wannacry-event.json"));
         await page.GetByRole(AriaRole.Button, new() { Name = "Upload and share" }).ClickAsync();
         var upload = page.Locator("section", new() { HasText = "Upload result" });
-        await Assertions.Expect(upload).ToContainTextAsync("misp: 28 objects, 28 created");
+        await Assertions.Expect(upload).ToContainTextAsync("misp: 30 objects, 30 created");
         await Assertions.Expect(upload).ToContainTextAsync("PAP tag");
 
         // Find one IOC by value (typed defanged, as it arrives by e-mail) and open it.
@@ -185,9 +185,10 @@ public sealed class BrowserTests
         Assert.Contains("/ui/objects/indicator--", objectUrl, StringComparison.Ordinal);
         await page.ScreenshotAsync(new() { Path = Path.Combine(shots, "object.png"), FullPage = true });
 
-        // On the dashboard: the two pasted indicators (new today) and the 28 objects of the uploaded event.
+        // On the dashboard: the two pasted indicators (new today) and the 30 objects of the uploaded event (its 28, and
+        // the definition of the MISP property extension with its publisher).
         await page.GetByRole(AriaRole.Link, new() { Name = "Dashboard" }).ClickAsync();
-        await Assertions.Expect(page.Locator("section", new() { HasText = "Objects you can see" }).Locator(".stat")).ToHaveTextAsync("30");
+        await Assertions.Expect(page.Locator("section", new() { HasText = "Objects you can see" }).Locator(".stat")).ToHaveTextAsync("32");
         await Assertions.Expect(page.Locator("section", new() { HasText = "New indicators, last 30 days" })).ToContainTextAsync(TimeProvider.System.GetUtcNow().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         await page.ScreenshotAsync(new() { Path = Path.Combine(shots, "dashboard.png"), FullPage = true });
 
