@@ -1,3 +1,4 @@
+using Perisai.Server.Federation;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -115,14 +116,17 @@ internal static class ScanCommand
         var allowFile = p.GetValue(o.Allow);
         var allow = allowFile is null ? AllowList.Default : AllowList.WithExtra(File.ReadAllLines(allowFile.FullName));
         var builder = new IndicatorSetBuilder(TimeProvider.System.GetUtcNow(), allow);
-        TaxiiNode? node = null;
+        TaxiiClient? node = null;
         var collectionOf = new Dictionary<string, string>(StringComparer.Ordinal);
         if (from is not null)
         {
             try
             {
-                node = await TaxiiNode.ConnectAsync(from, p.GetValue(o.Key) ?? Environment.GetEnvironmentVariable("PERISAI_KEY"), ct).ConfigureAwait(false);
-                var collections = await node.CollectionsAsync(p.GetValue(o.Collection), ct).ConfigureAwait(false);
+                node = await TaxiiClient.ConnectAsync(from, new TaxiiClientOptions { Key = p.GetValue(o.Key) ?? Environment.GetEnvironmentVariable("PERISAI_KEY") }, ct).ConfigureAwait(false);
+                string? wanted = p.GetValue(o.Collection);
+                // The collection named (by id or alias), or every one the key can read.
+                var collections = (await node.CollectionsAsync(ct).ConfigureAwait(false))
+                    .Where(c => wanted is null ? c.CanRead : wanted == c.Id || wanted == c.Alias).Select(c => (c.Id, c.Title)).ToList();
                 if (collections.Count == 0)
                 {
                     return Output.Fail("scan", CliMessages.ScanNoReadableCollection(from, p.GetValue(o.Collection)));
@@ -130,7 +134,7 @@ internal static class ScanCommand
                 foreach (var (id, title) in collections)
                 {
                     // One indicator shared in several collections is one indicator: scanned once, reported to the first.
-                    await node.IndicatorsAsync(id, page =>
+                    await node.ObjectsAsync(id, "match[type]=indicator&limit=10000", (page, _) =>
                     {
                         foreach (var indicator in IndicatorSource.Read(title, page, problems))
                         {
@@ -142,7 +146,7 @@ internal static class ScanCommand
                     }, ct).ConfigureAwait(false);
                 }
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or UriFormatException)
+            catch (Exception e) when (e is TaxiiClientException or JsonException)
             {
                 node?.Dispose();
                 return Output.Fail("scan", $"{from}: {e.Message}");
@@ -259,7 +263,7 @@ internal static class ScanCommand
                     int sightings = group.Select(x => x.Indicator).Distinct(StringComparer.Ordinal).Count();
                     Console.Error.WriteLine($"perisai scan: reported {sightings} sighting(s) with their observed data ({group.Count()} objects) to collection {group.Key} (status {status}).");
                 }
-                catch (HttpRequestException e)
+                catch (Exception e) when (e is TaxiiClientException or JsonException)
                 {
                     Console.Error.WriteLine("perisai scan: " + CliMessages.ScanCouldNotReport(group.Key, e.Message));
                 }
