@@ -25,7 +25,7 @@ internal sealed class LocalNode : IAsyncDisposable
         Reads = new Reads(store);
         Intake = new Intake(store, TimeProvider.System);
         Trust = new TrustAdministration(store, TimeProvider.System);
-        Feeds = new Feeds(store, TimeProvider.System);
+        Feeds = new Feeds(store, TimeProvider.System, Trust);
     }
 
     /// <summary>The data directory of the embedded SQLite store.</summary>

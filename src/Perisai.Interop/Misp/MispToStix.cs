@@ -344,10 +344,10 @@ public static class MispToStix
                     _loss.Approximated(where, "url without a scheme", "not a URL (RFC 3986 §3): an address, converted to " + Observables.AddressType(ip.ToString()));
                     return new Slot($"{Observables.AddressType(ip.ToString())}:value", ip.ToString());
                 }
-                if (UrlSyntax.IsDomainName(value))
+                if (Perisai.Detection.Indicators.IocNormalizer.Domain(value) is { } domain)
                 {
                     _loss.Approximated(where, "url without a scheme", "not a URL (RFC 3986 §3): a domain name, converted to domain-name");
-                    return new Slot("domain-name:value", value.TrimEnd('.'));
+                    return new Slot("domain-name:value", domain);
                 }
                 _loss.Approximated(where, "url without a scheme", "not a URL (RFC 3986 §3): taken as http://");
                 return slot with { Value = "http://" + value };

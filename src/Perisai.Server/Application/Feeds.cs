@@ -7,7 +7,7 @@ namespace Perisai.Server.Application;
 /// The node's scheduled feeds, administered in one place: the command line (<c>perisai feed</c>), the feeds API and the
 /// administration page read and change them here; each change has its audit entry, written before it is reported.
 /// </summary>
-public sealed class Feeds(IStixStore store, TimeProvider time)
+public sealed class Feeds(IStixStore store, TimeProvider time, TrustAdministration trust)
 {
     /// <summary>Every feed, by name.</summary>
     public Task<IReadOnlyList<FeedRecord>> ListAsync(CancellationToken ct) => store.ListFeedsAsync(ct);
@@ -27,7 +27,7 @@ public sealed class Feeds(IStixStore store, TimeProvider time)
         }
         var c = await store.GetCollectionAsync(collection, ct).ConfigureAwait(false)
             ?? throw new TrustAdministrationException(TrustRefusal.NotFound, TrustMessages.NoCollection(collection));
-        var org = await new TrustAdministration(store, time).OperatorOrgOrFindAsync(producer, ct).ConfigureAwait(false)
+        var org = await trust.OperatorOrgOrFindAsync(producer, ct).ConfigureAwait(false)
             ?? throw new TrustAdministrationException(TrustRefusal.NotFound, TrustMessages.NoOrganization(producer));
         if ((await store.ListFeedsAsync(ct).ConfigureAwait(false)).Any(f => f.Name == name))
         {
@@ -35,7 +35,7 @@ public sealed class Feeds(IStixStore store, TimeProvider time)
         }
         var feed = new FeedRecord(Guid.NewGuid().ToString(), name, source, format, preset, c.Id, org.Id, everySeconds, "{}");
         await store.AddFeedAsync(feed, ct).ConfigureAwait(false);
-        await AuditAsync(actor, "feed.add", c.Id, $"name={feed.Name} format={feed.Format}", ct).ConfigureAwait(false);
+        await trust.RecordAsync(actor, "feed.add", c.Id, $"name={feed.Name} format={feed.Format}", ct).ConfigureAwait(false);
         return (feed, c);
     }
 
@@ -59,9 +59,6 @@ public sealed class Feeds(IStixStore store, TimeProvider time)
         {
             throw new TrustAdministrationException(TrustRefusal.NotFound, FeedMessages.NoFeedToRemove(idOrName));
         }
-        await AuditAsync(actor, "feed.remove", null, $"name={idOrName}", ct).ConfigureAwait(false);
+        await trust.RecordAsync(actor, "feed.remove", null, $"name={idOrName}", ct).ConfigureAwait(false);
     }
-
-    private Task AuditAsync(Actor actor, string action, string? target, string? detail, CancellationToken ct) =>
-        store.AppendAuditAsync([actor.Entry(time, action, target, detail)], ct);
 }

@@ -17,9 +17,6 @@ namespace Perisai.Server.Application;
 /// <param name="Filter">The reader's side of the sharing policy.</param>
 public sealed record Reader(TrustModel Trust, SharingFilter Filter)
 {
-    /// <summary>The reading organization.</summary>
-    public string OrgId => Filter.OrgId;
-
     /// <summary>An authenticated caller of the node (a person on the web, a TAXII client, a peer's sync key).</summary>
     public static Reader Of(Caller caller)
     {
@@ -136,6 +133,7 @@ public sealed class Reads(IStixStore store)
         {
             return page;
         }
+        // Shaping returns the stored string itself when it changed nothing: then the store's match is the answer.
         return page with { Items = [.. page.Items.Where(o => ReferenceEquals(o.Json, o.Stored.Json) || Holds(o.Json, needle))] };
     }
 
@@ -143,10 +141,8 @@ public sealed class Reads(IStixStore store)
     /// Whether some string of a JSON object (a property's value, at any depth, or a property's name) holds the text,
     /// case-insensitively: what the store's substring search means, asked of the object the reader receives.
     /// </summary>
-    public static bool Holds(string json, string text)
+    private static bool Holds(string json, string text)
     {
-        ArgumentNullException.ThrowIfNull(json);
-        ArgumentNullException.ThrowIfNull(text);
         using var doc = JsonDocument.Parse(json);
         return Holds(doc.RootElement, text);
     }

@@ -66,7 +66,7 @@ public sealed class TrustAdministrationException(TrustRefusal refusal, string me
 }
 
 /// <summary>A key just issued: its record and the secret, shown once.</summary>
-public sealed record IssuedKey(ApiKeyRecord Record, string Secret, Account Account, bool AccountCreated);
+public sealed record IssuedKey(ApiKeyRecord Record, string Secret, Account Account);
 
 /// <summary>
 /// The one trust administration of the node: organizations, accounts and keys, API roots, collections, grants and
@@ -117,7 +117,6 @@ public sealed partial class TrustAdministration(IStixStore store, TimeProvider t
     {
         RequireAdmin(actor);
         var account = await store.FindAccountAsync(accountName, ct).ConfigureAwait(false);
-        bool created = false;
         if (account is null || organization is not null)
         {
             var org = organization is null ? throw Refuse(TrustRefusal.NotFound, TrustMessages.NoAccount(accountName))
@@ -134,12 +133,10 @@ public sealed partial class TrustAdministration(IStixStore store, TimeProvider t
                     throw Refuse(TrustRefusal.Invalid, TrustMessages.NotRole(roleName));
                 }
                 account = await store.AddAccountAsync(org.Id, accountName, r, ct).ConfigureAwait(false);
-                created = true;
                 await AuditAsync(actor, "account.add", account.Id, $"org={org.Id} role={TrustNames.Of(r)}", ct).ConfigureAwait(false);
             }
         }
-        var issued = await IssueAsync(actor, account, label, ct).ConfigureAwait(false);
-        return issued with { AccountCreated = created };
+        return await IssueAsync(actor, account, label, ct).ConfigureAwait(false);
     }
 
     /// <summary>Issues a key to the caller's own account (the web's account page).</summary>
@@ -154,7 +151,7 @@ public sealed partial class TrustAdministration(IStixStore store, TimeProvider t
         var (record, secret) = ApiKeys.Issue(account.Id, label, time);
         await store.AddApiKeyAsync(record, ct).ConfigureAwait(false);
         await AuditAsync(actor, "key.add", record.Id, $"account={account.Id}", ct).ConfigureAwait(false);
-        return new IssuedKey(record, secret, account, false);
+        return new IssuedKey(record, secret, account);
     }
 
     /// <summary>Revokes any key (administrators and the operator).</summary>
@@ -356,7 +353,7 @@ public sealed partial class TrustAdministration(IStixStore store, TimeProvider t
     }
 
     /// <summary>Ensures the default API root exists (a node's first start, and a collection added before any root).</summary>
-    public async Task EnsureDefaultRootAsync(CancellationToken ct)
+    private async Task EnsureDefaultRootAsync(CancellationToken ct)
     {
         if ((await store.ListApiRootsAsync(ct).ConfigureAwait(false)).Count == 0)
         {

@@ -61,10 +61,12 @@ public sealed class TaxiiClient : IDisposable
     public const string MediaType = "application/taxii+json;version=2.1";
 
     private readonly HttpClient _http;
+    private readonly long _maxResponseBytes;
 
-    private TaxiiClient(HttpClient http, Uri server, Uri root)
+    private TaxiiClient(HttpClient http, long maxResponseBytes, Uri server, Uri root)
     {
         _http = http;
+        _maxResponseBytes = maxResponseBytes;
         Server = server;
         ApiRoot = root;
     }
@@ -90,7 +92,7 @@ public sealed class TaxiiClient : IDisposable
         var http = Create(options);
         try
         {
-            var probe = new TaxiiClient(http, baseUri, baseUri);
+            var probe = new TaxiiClient(http, options.MaxResponseBytes, baseUri, baseUri);
             string? root = null;
             try
             {
@@ -106,7 +108,7 @@ public sealed class TaxiiClient : IDisposable
             {
                 // Not a discovery resource: the URL is taken for an API root.
             }
-            return new TaxiiClient(http, baseUri, root is null ? baseUri : new Uri(baseUri, root.EndsWith('/') ? root : root + "/"));
+            return new TaxiiClient(http, options.MaxResponseBytes, baseUri, root is null ? baseUri : new Uri(baseUri, root.EndsWith('/') ? root : root + "/"));
         }
         catch
         {
@@ -270,7 +272,7 @@ public sealed class TaxiiClient : IDisposable
 
     private async Task<string> ReadAsync(HttpResponseMessage response, Uri uri, CancellationToken ct)
     {
-        long max = _http.MaxResponseContentBufferSize;
+        long max = _maxResponseBytes;
         if (response.Content.Headers.ContentLength > max)
         {
             throw new TaxiiClientException(FederationMessages.TooLarge(uri, max), response.StatusCode);
@@ -335,9 +337,9 @@ public sealed class TaxiiClient : IDisposable
             .Build();
         var http = new HttpClient(new ResilienceHandler(pipeline) { InnerHandler = inner })
         {
-            // Retries and per-attempt timeouts are the pipeline's; the client's own timeout only bounds the whole.
+            // Retries and per-attempt timeouts are the pipeline's; the client's own timeout only bounds the whole. Bodies
+            // are read as they arrive (ReadAsync), with the size limit applied there.
             Timeout = TimeSpan.FromTicks(options.AttemptTimeout.Ticks * (Math.Max(0, options.Retries) + 2)),
-            MaxResponseContentBufferSize = options.MaxResponseBytes,
         };
         http.DefaultRequestHeaders.Accept.ParseAdd(MediaType);
         if (options.Key is not null)

@@ -18,7 +18,7 @@ public sealed record StatusDetail(string Id, string Version, string? Message = n
 /// resource. Small envelopes are applied before the response; large ones are stored whole first, acknowledged as
 /// pending, and applied by <see cref="EnvelopeWorker"/> in one transaction.
 /// </summary>
-public sealed class EnvelopeIngestor(IStixStore store, NodeOptions options, TimeProvider time, ILogger<EnvelopeIngestor> logger)
+public sealed class EnvelopeIngestor(IStixStore store, NodeOptions options, TimeProvider time, Application.Intake intake, ILogger<EnvelopeIngestor> logger)
 {
     private readonly Channel<Queued> _queue = Channel.CreateUnbounded<Queued>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -40,9 +40,9 @@ public sealed class EnvelopeIngestor(IStixStore store, NodeOptions options, Time
 
         if (doc.Objects.Count <= options.SynchronousIngestLimit)
         {
-            var intake = Check(doc);
-            var results = await new Application.Intake(store, time).AddAsync(collectionId, producer, intake.Valid, ct).ConfigureAwait(false);
-            status = Final(status, intake.Failures, results);
+            var checkedObjects = Check(doc);
+            var results = await intake.AddAsync(collectionId, producer, checkedObjects.Valid, ct).ConfigureAwait(false);
+            status = Final(status, checkedObjects.Failures, results);
             await store.SaveStatusAsync(status, ct).ConfigureAwait(false);
             Log.EnvelopeApplied(logger, statusId, collectionId, status.SuccessCount, status.FailureCount);
             return status;

@@ -47,8 +47,7 @@ public static class ObjectShaper
             var visible = await store.VisibleRefsAsync(reader, refs, ct).ConfigureAwait(false);
             foreach (int i in lists)
             {
-                string kept = KeepRefs(result[i].Json, visible);
-                result[i] = result[i] with { Json = kept, Changed = result[i].Changed || !ReferenceEquals(kept, result[i].Json) };
+                result[i] = result[i] with { Json = KeepRefs(result[i].Json, visible) };
             }
         }
         return result;
@@ -125,15 +124,11 @@ public static class ObjectShaper
                 node.Remove("granular_markings");
             }
         }
-        return new Shaped(node.ToJsonString(Relaxed), [.. withheldLevels.Select(kv => kv.Value)]) { Changed = true };
+        return new Shaped(node.ToJsonString(Relaxed), [.. withheldLevels.Select(kv => kv.Value)]);
     }
 }
 
 /// <summary>One object as a reader receives it.</summary>
-/// <param name="Json">The object's JSON, shaped.</param>
+/// <param name="Json">The object's JSON, shaped: the very string stored when shaping changed nothing.</param>
 /// <param name="Withheld">The TLP of each property withheld from the reader (never which properties, nor their values).</param>
-public sealed record Shaped(string Json, IReadOnlyList<Perisai.Stix.Markings.TlpLevel> Withheld)
-{
-    /// <summary>Whether shaping changed the object (a property withheld or a ref removed): the stored JSON is not what the reader receives.</summary>
-    public bool Changed { get; init; }
-}
+public sealed record Shaped(string Json, IReadOnlyList<Perisai.Stix.Markings.TlpLevel> Withheld);

@@ -18,12 +18,16 @@ public static class RegistryHives
         ("HKLM", "HKEY_LOCAL_MACHINE"), ("HKCU", "HKEY_CURRENT_USER"), ("HKCR", "HKEY_CLASSES_ROOT"), ("HKU", "HKEY_USERS"), ("HKCC", "HKEY_CURRENT_CONFIG"),
     ];
 
-    /// <summary>Whether the key starts with a hive in full (case-insensitively, as Windows reads it) followed by the end or a backslash.</summary>
+    /// <summary>
+    /// Whether the key starts with a hive in full, in upper or in lower case (as the OASIS validator's schema reads it),
+    /// followed by the end or a backslash.
+    /// </summary>
     public static bool StartsWithHive(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
         string hive = Hive(key);
-        return Full.Any(h => h.Equals(hive, StringComparison.OrdinalIgnoreCase));
+        // Exactly one of the two spellings: the hive is all capitals or has none (a mixed "Hkey_Local_Machine" is neither).
+        return Full.Any(h => h.Equals(hive, StringComparison.OrdinalIgnoreCase)) && (!hive.Any(char.IsAsciiLetterLower) || !hive.Any(char.IsAsciiLetterUpper));
     }
 
     /// <summary>

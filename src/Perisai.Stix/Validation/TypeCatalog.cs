@@ -262,8 +262,7 @@ internal static class TypeCatalog
         c.AnyBeyondCommon();
         // §6.17: key is "the full registry key including the hive"; the hive in full, upper or lower case (as the OASIS
         // validator's schema reads it), never an abbreviation such as HKLM.
-        if (c.String("key") is { } key && !(RegistryHives.Full.Any(h => key.StartsWith(h, StringComparison.Ordinal) || key.StartsWith(h.ToLowerInvariant(), StringComparison.Ordinal))
-            && RegistryHives.StartsWithHive(key)))
+        if (c.String("key") is { } key && !RegistryHives.StartsWithHive(key))
         {
             c.Add(ErrorCodes.InvalidRegistryKey, "key", ErrorCodes.RegistryKey(key));
         }

@@ -43,18 +43,4 @@ public static class UrlSyntax
         ArgumentNullException.ThrowIfNull(value);
         return HasScheme(value) && !value.Any(c => char.IsWhiteSpace(c) || char.IsControl(c));
     }
-
-    /// <summary>Whether the value reads as a domain name (RFC 1035 labels, dot-separated, at least two of them).</summary>
-    public static bool IsDomainName(string value)
-    {
-        ArgumentNullException.ThrowIfNull(value);
-        string name = value.TrimEnd('.');
-        if (name.Length is 0 or > 253)
-        {
-            return false;
-        }
-        string[] labels = name.Split('.');
-        return labels.Length >= 2 && labels.All(l => l.Length is > 0 and <= 63 && l[0] != '-' && l[^1] != '-'
-            && l.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' || c > 127));
-    }
 }
