@@ -28,4 +28,7 @@ internal static partial class Log
 
     [LoggerMessage(1031, LogLevel.Warning, "Feed {Name} failed: {Error}; the other feeds go on and what it imported stays")]
     public static partial void FeedFailed(ILogger logger, string name, string error);
+
+    [LoggerMessage(1040, LogLevel.Warning, "Peer {Name}: {Error}; its other links and the other peers go on, and it resumes from its last stored cursor")]
+    public static partial void PeerFailed(ILogger logger, string name, string error);
 }

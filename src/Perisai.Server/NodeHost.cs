@@ -55,6 +55,9 @@ public static class NodeHost
         builder.Services.AddSingleton<Sharing.AuditLog>();
         builder.Services.AddHostedService<Sharing.AuditWriter>();
         builder.Services.AddHostedService<Feeds.FeedScheduler>();
+        builder.Services.AddSingleton<Federation.PeerSync>();
+        builder.Services.AddSingleton<Application.PeerAdministration>();
+        builder.Services.AddHostedService<Federation.PeerScheduler>();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
@@ -101,6 +104,7 @@ public static class NodeHost
         Detection.SightingEndpoints.Map(app);
         Feeds.FeedEndpoints.Map(app);
         Feeds.ExtensionEndpoints.Map(app);
+        Federation.PeerEndpoints.Map(app);
         app.MapFallback(context => new TaxiiException(404, TaxiiMessages.NotFound, TaxiiMessages.NoResource).WriteAsync(context));
 
         foreach (string url in urls)

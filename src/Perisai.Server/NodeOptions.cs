@@ -48,4 +48,13 @@ public sealed class NodeOptions
 
     /// <summary>How often the feed scheduler looks for feeds that are due (each feed has its own interval).</summary>
     public TimeSpan FeedTick { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How often the peer scheduler looks for links that are due. A link whose interval is 0 ("continuous") runs at
+    /// every tick: two seconds keeps a region's exchange well within its minute.
+    /// </summary>
+    public TimeSpan PeerTick { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Makes the HTTP handler peers are called through; null for the real network (tests route to in-memory nodes).</summary>
+    public Func<HttpMessageHandler>? PeerHandler { get; set; }
 }

@@ -99,8 +99,9 @@ public sealed record Grant(string CollectionId, string PrincipalId, bool CanRead
 /// <param name="Producer">The organization that wrote it.</param>
 /// <param name="RefRule">How its refs govern its visibility.</param>
 /// <param name="Granular">Whether it carries granular TLP markings (properties may have to be withheld).</param>
+/// <param name="Via">The peer it came from, or "" when it was written on this node.</param>
 public sealed record StoredObject(string Id, string Type, string SpecVersion, string Version, long DateAdded, string Json,
-    string Producer = "", Perisai.Stix.Sharing.RefRule RefRule = Perisai.Stix.Sharing.RefRule.None, bool Granular = false);
+    string Producer = "", Perisai.Stix.Sharing.RefRule RefRule = Perisai.Stix.Sharing.RefRule.None, bool Granular = false, string Via = "");
 
 /// <summary>What happened to one object of a write.</summary>
 public enum AddOutcome
@@ -133,6 +134,9 @@ public sealed record ObjectQuery(string CollectionId)
 {
     /// <summary>Only objects added strictly after this instant (µs since the epoch).</summary>
     public long? AddedAfter { get; init; }
+
+    /// <summary>Only objects added at or before this instant (µs since the epoch).</summary>
+    public long? AddedThrough { get; init; }
 
     /// <summary>Ids to match (OR).</summary>
     public IReadOnlyList<string>? Ids { get; init; }
@@ -191,6 +195,32 @@ public sealed record PendingEnvelope(string StatusId, string CollectionId, strin
 /// <param name="LeavingNode">The objects leave the node (export, feed, peer): TLP:RED is withheld from everyone.</param>
 public sealed record SharingFilter(string OrgId, IReadOnlyList<string> AmberReach, IReadOnlyList<string> Readable, IReadOnlyList<string> Green, bool LeavingNode = false)
 {
+    /// <summary>
+    /// More organizations read through this filter (a peer node reads for every organization it speaks for): a version
+    /// passes when it passes for <see cref="OrgId"/> or for any of these, each judged whole by its own side of the policy.
+    /// </summary>
+    public IReadOnlyList<SharingFilter> Others { get; init; } = [];
+
+    /// <summary>A peer reading: versions that came from it are not sent back (issue 17).</summary>
+    public string? NotVia { get; init; }
+
+    /// <summary>A peer reading: versions produced by its home organization are not sent to its node (issue 17).</summary>
+    public string? NotProducer { get; init; }
+
+    /// <summary>This filter and <see cref="Others"/>: each organization's own side of the policy.</summary>
+    public IEnumerable<SharingFilter> Members => Others.Count == 0 ? [this] : Others.Prepend(this);
+
+    /// <summary>The filter of a peer node: every organization it speaks for, leaving the node, nothing sent back.</summary>
+    public static SharingFilter ForPeer(Perisai.Stix.Sharing.TrustModel model, Perisai.Stix.Sharing.TrustedPeer peer)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(peer);
+        var each = peer.Serves.Distinct(StringComparer.Ordinal).Select(o => For(model, o, leavingNode: true)).ToList();
+        // A peer reads only the collections linked to it, whatever its organizations may read on the node.
+        each = [.. each.Select(f => f with { Readable = [.. f.Readable.Where(peer.Collections.Contains)], Green = [.. f.Green.Where(peer.Collections.Contains)] })];
+        return each[0] with { Others = each.Skip(1).ToList(), NotVia = peer.Id, NotProducer = peer.HomeOrg };
+    }
+
     /// <summary>The filter of one organization under a trust model.</summary>
     public static SharingFilter For(Perisai.Stix.Sharing.TrustModel model, string orgId, bool leavingNode = false)
     {

@@ -65,4 +65,10 @@ public static class TrustNames
 
     /// <summary>The principal kind with that name.</summary>
     public static PrincipalKind PrincipalKindOf(string name) => name == "community" ? PrincipalKind.Community : PrincipalKind.Org;
+
+    /// <summary>The stored name of a link direction.</summary>
+    public static string Of(LinkDirection direction) => direction == LinkDirection.Push ? "push" : "pull";
+
+    /// <summary>A link direction from its stored name.</summary>
+    public static LinkDirection DirectionOf(string name) => name == "push" ? LinkDirection.Push : LinkDirection.Pull;
 }

@@ -143,6 +143,7 @@ internal static class ScanCommand
                                 builder.Add(indicator);
                             }
                         }
+                        return Task.CompletedTask;
                     }, ct).ConfigureAwait(false);
                 }
             }

@@ -30,6 +30,31 @@ public sealed class Intake(IStixStore store, TimeProvider time)
     public Task<IReadOnlyList<AddResult>> AddAsync(string collectionId, string producer, IReadOnlyList<StixObject> valid, CancellationToken ct) =>
         store.AddObjectsAsync(collectionId, producer, valid, ct);
 
+    /// <summary>
+    /// Writes what a peer sent (issue 17), checked like any other write, in one transaction with the link's progress when
+    /// given. Each object's producer is the organization the peer says produced it only when the peer speaks for that
+    /// organization; otherwise, or when it says nothing, the peer's home organization: a peer cannot impersonate
+    /// another CERT. The same version again is a no-op; other content under the same id and modified is a conflict.
+    /// </summary>
+    public Task<IReadOnlyList<AddResult>> AddFromPeerAsync(string collectionId, Perisai.Stix.Sharing.TrustedPeer peer, IReadOnlyList<StixObject> valid,
+        Func<int, string?> claimedProducer, LinkProgress? progress, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        ArgumentNullException.ThrowIfNull(valid);
+        ArgumentNullException.ThrowIfNull(claimedProducer);
+        var objects = valid.Select((o, i) => new PeerObject(o, ProducerOf(peer, claimedProducer(i)))).ToList();
+        return Peers.AddFromPeerAsync(collectionId, peer.Id, objects, progress, ct);
+    }
+
+    /// <summary>The producer a peer's object is recorded with: its claim when the peer speaks for it, else the peer's home organization.</summary>
+    public static string ProducerOf(Perisai.Stix.Sharing.TrustedPeer peer, string? claimed)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        return claimed is not null && peer.SpeaksFor(claimed) ? claimed : peer.HomeOrg;
+    }
+
+    private IPeerStore Peers => store as IPeerStore ?? throw new InvalidOperationException("This store keeps no peers.");
+
     /// <summary>Converts and imports a source (file, directory or URL): MISP events and feeds, CSV and lists, STIX (2.0 upgraded).</summary>
     public Task<ImportReport> ImportAsync(ImportRequest request, HttpClient? http, Action<int>? progress = null, CancellationToken ct = default) =>
         FeedImporter.ImportAsync(this, request, http, time, progress, ct);

@@ -154,6 +154,22 @@ public sealed partial class TrustAdministration(IStixStore store, TimeProvider t
         return new IssuedKey(record, secret, account);
     }
 
+    /// <summary>
+    /// The sync account a peer node calls with (issue 17): made in <paramref name="orgId"/> without a key, or the
+    /// existing one when it is already a sync account of that organization (administrators and the operator).
+    /// </summary>
+    public async Task<Account> AddSyncAccountAsync(Actor actor, string accountName, string orgId, CancellationToken ct)
+    {
+        RequireAdmin(actor);
+        if (await store.FindAccountAsync(accountName, ct).ConfigureAwait(false) is { } existing)
+        {
+            return existing.OrgId == orgId && existing.Role == Role.Sync ? existing : throw Refuse(TrustRefusal.Conflict, TrustMessages.AccountElsewhere(accountName));
+        }
+        var account = await store.AddAccountAsync(orgId, accountName, Role.Sync, ct).ConfigureAwait(false);
+        await AuditAsync(actor, "account.add", account.Id, $"org={orgId} role=sync", ct).ConfigureAwait(false);
+        return account;
+    }
+
     /// <summary>Revokes any key (administrators and the operator).</summary>
     public async Task RevokeKeyAsync(Actor actor, string keyId, CancellationToken ct)
     {

@@ -166,7 +166,7 @@ public sealed class TaxiiClient : IDisposable
     /// <param name="query">Filters as TAXII query parameters without <c>next</c>, e.g. <c>match[type]=indicator&amp;match[version]=all</c>.</param>
     /// <param name="page">Called once per page.</param>
     /// <param name="ct">Cancellation.</param>
-    public async Task ObjectsAsync(string collection, string query, Action<JsonElement, string?> page, CancellationToken ct)
+    public async Task ObjectsAsync(string collection, string query, Func<JsonElement, string?, Task> page, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(page);
         string? next = null;
@@ -175,18 +175,22 @@ public sealed class TaxiiClient : IDisposable
             string q = query + (next is null ? "" : (query.Length > 0 ? "&" : "") + "next=" + Uri.EscapeDataString(next));
             var (text, last) = await GetWithHeaderAsync(new Uri(ApiRoot, $"collections/{Uri.EscapeDataString(collection)}/objects/" + (q.Length > 0 ? "?" + q : "")), "X-TAXII-Date-Added-Last", ct).ConfigureAwait(false);
             using var doc = JsonDocument.Parse(text);
-            page(doc.RootElement, last);
+            await page(doc.RootElement, last).ConfigureAwait(false);
             next = doc.RootElement.TryGetProperty("more", out var more) && more.ValueKind == JsonValueKind.True
                 && doc.RootElement.TryGetProperty("next", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
         }
         while (next is not null);
     }
 
-    /// <summary>Adds objects (each one's JSON) to a collection (§5.5); returns the status resource's id.</summary>
-    public async Task<string> AddAsync(string collection, IEnumerable<string> objects, CancellationToken ct)
+    /// <summary>
+    /// Adds objects (each one's JSON) to a collection (§5.5); returns the status resource's id. A Perisai peer is also
+    /// told who produced each (<paramref name="producers"/>, one per object: <see cref="PeerWire.ProducersProperty"/>).
+    /// </summary>
+    public async Task<string> AddAsync(string collection, IEnumerable<string> objects, CancellationToken ct, IReadOnlyList<string>? producers = null)
     {
         ArgumentNullException.ThrowIfNull(objects);
-        string body = "{\"objects\":[" + string.Join(",", objects) + "]}";
+        string body = "{\"objects\":[" + string.Join(",", objects) + "]"
+            + (producers is { Count: > 0 } ? $",\"{PeerWire.ProducersProperty}\":{JsonSerializer.Serialize(producers)}" : "") + "}";
         using var content = new StringContent(body, Encoding.UTF8);
         content.Headers.ContentType = MediaTypeHeaderValue.Parse(MediaType);
         // Adding the same versions again changes nothing (§5.5: a duplicate is not an error), so a retried POST is safe.
@@ -232,6 +236,13 @@ public sealed class TaxiiClient : IDisposable
         {
             return null;
         }
+    }
+
+    /// <summary>Posts JSON to a Perisai node's own API (the join handshake, <c>/api/v1/peers/join</c>); returns the answer's body.</summary>
+    public async Task<string> PostNodeApiAsync(string path, string json, CancellationToken ct)
+    {
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+        return await SendAsync(HttpMethod.Post, new Uri(Server, path), content, ct).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -66,6 +66,31 @@ public sealed class EnvelopeIngestor(IStixStore store, NodeOptions options, Time
     }
 
     /// <summary>Queues an envelope found pending at start (accepted before a restart).</summary>
+    /// <summary>
+    /// Applies an envelope a peer node pushed (issue 17), before answering: a peer sends pages of at most a thousand
+    /// objects, and its cursor moves on the status this returns. The envelope's <c>x_perisai_producers</c> (TAXII 2.1
+    /// §7.1 custom property; one organization id per object, in order) says who produced each object; the intake takes
+    /// the claim only for organizations the peer speaks for.
+    /// </summary>
+    public async Task<StatusRecord> SubmitFromPeerAsync(string apiRoot, string collectionId, string accountId, Perisai.Stix.Sharing.TrustedPeer peer, byte[] body, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        using var doc = Parse(body);
+        string statusId = Guid.NewGuid().ToString();
+        long now = (time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / 10;
+        var status = new StatusRecord(statusId, apiRoot, collectionId, accountId, "pending", now, doc.Objects.Count, 0, 0, doc.Objects.Count, "");
+        var result = Application.Intake.Check(doc);
+        var claims = Federation.PeerWire.Producers(body);
+        var failed = result.Failures.Select(f => f.Index).ToHashSet();
+        // The valid objects are the document's, in order, less the failures: map each back to its claim.
+        var validIndex = Enumerable.Range(0, result.Total).Where(i => !failed.Contains(i)).ToList();
+        var results = await intake.AddFromPeerAsync(collectionId, peer, result.Valid, i => i < validIndex.Count && validIndex[i] < claims.Count ? claims[validIndex[i]] : null, null, ct).ConfigureAwait(false);
+        status = Final(status, [.. result.Failures.Select(f => new StatusDetail(f.Id, f.Version, f.Summary()))], results);
+        await store.SaveStatusAsync(status, ct).ConfigureAwait(false);
+        Log.EnvelopeApplied(logger, statusId, collectionId, status.SuccessCount, status.FailureCount);
+        return status;
+    }
+
     internal ValueTask ResumeAsync(PendingEnvelope envelope, CancellationToken ct) => _queue.Writer.WriteAsync(new Queued(envelope, null), ct);
 
     /// <summary>Validates and applies a pending envelope in one transaction with its final status.</summary>

@@ -241,7 +241,7 @@ public static class TrustEndpoints
     }
 
     /// <summary>A refusal of the trust administration as the TAXII error resource (§3.6.1) the rest of the node answers with.</summary>
-    private static async Task<T> Administer<T>(Task<T> change)
+    internal static async Task<T> Administer<T>(Task<T> change)
     {
         try
         {
@@ -253,7 +253,7 @@ public static class TrustEndpoints
         }
     }
 
-    private static async Task Administer(Task change)
+    internal static async Task Administer(Task change)
     {
         try
         {
@@ -296,7 +296,7 @@ public static class TrustEndpoints
 
     private static Task<byte[]> ReadBodyAsync(HttpContext context) => ObjectsEndpoints.ReadBodyAsync(context.Request, MaxBody);
 
-    private static async Task<JsonDocument> ReadJsonAsync(HttpContext context)
+    internal static async Task<JsonDocument> ReadJsonAsync(HttpContext context)
     {
         byte[] body = await ReadBodyAsync(context).ConfigureAwait(false);
         try
@@ -315,10 +315,10 @@ public static class TrustEndpoints
         }
     }
 
-    private static string Field(JsonDocument doc, string name) =>
+    internal static string Field(JsonDocument doc, string name) =>
         OptionalField(doc, name) is { Length: > 0 } v ? v : throw new TaxiiException(400, TaxiiMessages.BadRequest, TaxiiMessages.BadField(name, "a non-empty string"));
 
-    private static string? OptionalField(JsonDocument doc, string name) =>
+    internal static string? OptionalField(JsonDocument doc, string name) =>
         !doc.RootElement.TryGetProperty(name, out var v) ? null
         : v.ValueKind == JsonValueKind.String ? v.GetString()
         : throw new TaxiiException(400, TaxiiMessages.BadRequest, TaxiiMessages.BadField(name, "a string"));

@@ -41,7 +41,18 @@ public static class ObjectsEndpoints
         // The rows were read by Reads.RowsAsync with the caller's filter; shaping them is the second half of the one read path.
         var shaped = await node.Reads.ShapeAsync(Reader.Of(caller), collectionId, page.Items, ct).ConfigureAwait(false);
         int i = 0;
-        return Envelope(mediaType, page, "objects", (w, _) => w.WriteRawValue(shaped[i++], skipInputValidation: true));
+        // A peer node is told who produced each object (TAXII 2.1 §7.1 custom property), so the organization it
+        // speaks for keeps its objects there; what it may believe of the claim is its own intake's to decide.
+        Action<Utf8JsonWriter>? producers = caller.Peer is null || page.Items.Count == 0 ? null : w =>
+        {
+            w.WriteStartArray(Federation.PeerWire.ProducersProperty);
+            foreach (var o in page.Items)
+            {
+                w.WriteStringValue(o.Producer);
+            }
+            w.WriteEndArray();
+        };
+        return Envelope(mediaType, page, "objects", (w, _) => w.WriteRawValue(shaped[i++], skipInputValidation: true), producers);
     }
 
     private static async Task<IResult> GetManifest(HttpContext context, string root, string id, NodeServices node)
@@ -122,14 +133,16 @@ public static class ObjectsEndpoints
             throw new TaxiiException(415, TaxiiMessages.UnsupportedMediaType, TaxiiMessages.UnsupportedMediaTypeDetail);
         }
         byte[] body = await ReadBodyAsync(context.Request, node.Options.MaxContentLength).ConfigureAwait(false);
-        var status = await node.Ingestor.SubmitAsync(root, c.Id, caller.Account.Id, caller.OrgId, body, context.RequestAborted).ConfigureAwait(false);
+        var status = caller.Peer is { } peer
+            ? await node.Ingestor.SubmitFromPeerAsync(root, c.Id, caller.Account.Id, peer, body, context.RequestAborted).ConfigureAwait(false)
+            : await node.Ingestor.SubmitAsync(root, c.Id, caller.Account.Id, caller.OrgId, body, context.RequestAborted).ConfigureAwait(false);
         node.Audit.Record(caller, "objects.write", c.Id, $"status={status.Id} total={status.TotalCount} succeeded={status.SuccessCount} failed={status.FailureCount} pending={status.PendingCount}");
         return new TaxiiResult(202, MediaTypes.Taxii, w => DiscoveryEndpoints.WriteStatus(w, status));
     }
 
     private static void RequireWrite(Caller caller, string collectionId)
     {
-        if (!caller.Trust.CanWrite(caller.OrgId, collectionId))
+        if (caller.Peer is null && !caller.Trust.CanWrite(caller.OrgId, collectionId))
         {
             throw TaxiiException.Forbidden(TaxiiMessages.NoWrite);
         }
@@ -206,7 +219,7 @@ public static class ObjectsEndpoints
         }, ct);
     }
 
-    private static TaxiiResult Envelope(string mediaType, Page<StoredObject> page, string listName, Action<Utf8JsonWriter, StoredObject> item)
+    private static TaxiiResult Envelope(string mediaType, Page<StoredObject> page, string listName, Action<Utf8JsonWriter, StoredObject> item, Action<Utf8JsonWriter>? extra = null)
     {
         var headers = new List<(string, string)>();
         if (page.Items.Count > 0)
@@ -232,6 +245,7 @@ public static class ObjectsEndpoints
                 }
                 w.WriteEndArray();
             }
+            extra?.Invoke(w);
             w.WriteEndObject();
         }, headers);
     }

@@ -22,6 +22,18 @@ public sealed record CollectionTrust(
     IReadOnlySet<string> ReaderOrgs, IReadOnlySet<string> ReaderCommunities,
     IReadOnlySet<string> WriterOrgs, IReadOnlySet<string> WriterCommunities);
 
+/// <summary>Another node, as the sharing policy sees it (issue 17).</summary>
+/// <param name="Id">Peer id.</param>
+/// <param name="AccountId">The local sync account it calls this node with.</param>
+/// <param name="HomeOrg">The organization that runs it.</param>
+/// <param name="Serves">The organizations it speaks for, its home organization first: it receives what any of them may.</param>
+/// <param name="Collections">The local collections linked to it: the only ones it reads or writes.</param>
+public sealed record TrustedPeer(string Id, string AccountId, string HomeOrg, IReadOnlyList<string> Serves, IReadOnlySet<string> Collections)
+{
+    /// <summary>Whether the peer speaks for the organization (what it says that organization produced is taken as such).</summary>
+    public bool SpeaksFor(string orgId) => Serves.Contains(orgId);
+}
+
 /// <summary>
 /// Everything the sharing policy needs to know about the node's trust relationships: organizations, communities and
 /// collections. Immutable: a change of trust builds a new model.
@@ -29,12 +41,17 @@ public sealed record CollectionTrust(
 public sealed class TrustModel
 {
     /// <summary>Builds a model.</summary>
-    public TrustModel(IEnumerable<TrustedOrg> orgs, IReadOnlyDictionary<string, IReadOnlySet<string>> communityMembers, IEnumerable<CollectionTrust> collections)
+    public TrustModel(IEnumerable<TrustedOrg> orgs, IReadOnlyDictionary<string, IReadOnlySet<string>> communityMembers, IEnumerable<CollectionTrust> collections,
+        IEnumerable<TrustedPeer>? peers = null)
     {
         Orgs = orgs.ToFrozenDictionary(o => o.Id, StringComparer.Ordinal);
         Communities = communityMembers.ToFrozenDictionary(StringComparer.Ordinal);
         Collections = collections.ToFrozenDictionary(c => c.Id, StringComparer.Ordinal);
+        Peers = (peers ?? []).ToFrozenDictionary(p => p.AccountId, StringComparer.Ordinal);
     }
+
+    /// <summary>Peers by the local sync account they call with.</summary>
+    public FrozenDictionary<string, TrustedPeer> Peers { get; }
 
     /// <summary>Organizations by id.</summary>
     public FrozenDictionary<string, TrustedOrg> Orgs { get; }

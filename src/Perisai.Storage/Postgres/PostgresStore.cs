@@ -69,7 +69,7 @@ public sealed class PostgresStore : SqlStore
         // Binary COPY: the whole batch in one stream, no statement to plan, no text to parse. It runs inside the
         // caller's transaction, so it commits or rolls back with the rest of the write.
         var copy = await ((NpgsqlConnection)conn).BeginBinaryImportAsync(
-            "COPY objects (collection_id, date_added, id, type, spec_version, version_key, version, is_first, is_last, revoked, tlp, markings, json, producer, tlp_marked, tlp_floor, ref_rule, granular) FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false);
+            "COPY objects (collection_id, date_added, id, type, spec_version, version_key, version, is_first, is_last, revoked, tlp, markings, json, producer, tlp_marked, tlp_floor, ref_rule, granular, via) FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false);
         await using (copy.ConfigureAwait(false))
         {
             foreach (var r in rows)
@@ -93,6 +93,7 @@ public sealed class PostgresStore : SqlStore
                 await copy.WriteAsync(r.TlpFloor, NpgsqlTypes.NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
                 await copy.WriteAsync(r.RefRule, NpgsqlTypes.NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
                 await copy.WriteAsync(r.Granular, NpgsqlTypes.NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
+                await copy.WriteAsync(r.Via, NpgsqlTypes.NpgsqlDbType.Text, ct).ConfigureAwait(false);
             }
             await copy.CompleteAsync(ct).ConfigureAwait(false);
         }

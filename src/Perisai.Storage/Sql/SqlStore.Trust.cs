@@ -77,7 +77,8 @@ public abstract partial class SqlStore
                 return new CollectionTrust(c.Id, c.OwnerOrg ?? "", c.DefaultTlp, c.IsPublic,
                     Set(g, PrincipalKind.Org, x => x.CanRead), Set(g, PrincipalKind.Community, x => x.CanRead),
                     Set(g, PrincipalKind.Org, x => x.CanWrite), Set(g, PrincipalKind.Community, x => x.CanWrite));
-            }));
+            }),
+            await TrustedPeersAsync(ct).ConfigureAwait(false));
         return (version, model);
     }
 
@@ -92,7 +93,7 @@ public abstract partial class SqlStore
             var p = new DynamicParameters();
             var sharing = new SharingSql(this, p, reader, null);
             string sql = $"SELECT g.id FROM organizations g WHERE {InList(p, "g.id", "ids", chunk)} UNION " +
-                $"SELECT u.id FROM objects u WHERE {InList(p, "u.id", "ids", chunk)} AND {sharing.Base("u")} AND {sharing.RefsOk("u", SharingPolicy.RefDepth - 1)}";
+                $"SELECT u.id FROM objects u WHERE {InList(p, "u.id", "ids", chunk)} AND {sharing.VisibleAsRef("u", SharingPolicy.RefDepth - 1)}";
             visible.UnionWith(await QueryAsync<string>(sql, p, ct).ConfigureAwait(false));
         }
         return visible;
@@ -227,13 +228,16 @@ public abstract partial class SqlStore
     /// The sharing policy (<see cref="SharingPolicy"/>) as SQL over an alias of <c>objects</c>, with the reader's sets bound
     /// once as parameters. Each method mirrors the C# function of the same name; a property test holds them together.
     /// </summary>
+    /// <summary>
+    /// The reader's filter as SQL: <see cref="SharingPolicy.IsVisible"/> for one organization, or for any of several
+    /// (a peer node reads for each organization it speaks for, each judged whole by its own side of the policy: a
+    /// relationship passes only when one organization sees both its ends, never half by one and half by another).
+    /// </summary>
     private sealed class SharingSql
     {
-        private readonly SqlStore _store;
-        private readonly DynamicParameters _p;
+        private readonly List<OneReader> _members;
         private readonly SharingFilter _f;
-        private readonly string? _collection;
-        private int _aliases;
+        private readonly DynamicParameters _p;
 
         /// <summary>A generator binding the reader's sets into <paramref name="p"/>.</summary>
         /// <param name="store">The dialect.</param>
@@ -242,29 +246,72 @@ public abstract partial class SqlStore
         /// <param name="collection">The collection of the outermost rows, when fixed: its checks become constants.</param>
         public SharingSql(SqlStore store, DynamicParameters p, SharingFilter f, string? collection)
         {
-            (_store, _p, _f, _collection) = (store, p, f, collection);
-            p.Add("rd", f.OrgId);
+            (_f, _p) = (f, p);
+            var shared = new int[1];
+            _members = [.. f.Members.Select((m, i) => new OneReader(store, p, m, collection, i == 0 ? "" : $"m{i}_", shared))];
+        }
+
+        /// <summary>Whether the reader may read the collection at all (the channel, before any marking).</summary>
+        public static bool MayReadCollection(SharingFilter f, string collectionId) => f.Members.Any(m => m.Readable.Contains(collectionId));
+
+        /// <summary>SharingPolicy.IsVisible, for rows of the fixed collection; a peer's own versions are not sent back.</summary>
+        public string Visible(string t)
+        {
+            string any = _members.Count == 1 ? _members[0].Visible(t) : "(" + string.Join(" OR ", _members.Select(m => m.Visible(t))) + ")";
+            if (_f.NotVia is { } via)
+            {
+                _p.Add("notvia", via);
+                any += $" AND {t}.via <> @notvia";
+            }
+            if (_f.NotProducer is { } producer)
+            {
+                _p.Add("notproducer", producer);
+                any += $" AND {t}.producer <> @notproducer";
+            }
+            return "(" + any + ")";
+        }
+
+        /// <summary>Whether a row, in any collection, is visible as a ref would be at <paramref name="depth"/>.</summary>
+        public string VisibleAsRef(string t, int depth) =>
+            "(" + string.Join(" OR ", _members.Select(m => $"({m.Base(t)} AND {m.RefsOk(t, depth)})")) + ")";
+    }
+
+    /// <summary>One organization's side of <see cref="SharingSql"/>, its parameters named with <c>prefix</c>.</summary>
+    private sealed class OneReader
+    {
+        private readonly SqlStore _store;
+        private readonly DynamicParameters _p;
+        private readonly SharingFilter _f;
+        private readonly string? _collection;
+        private readonly string _n;
+        private readonly int[] _aliases;
+
+        public OneReader(SqlStore store, DynamicParameters p, SharingFilter f, string? collection, string prefix, int[] aliases)
+        {
+            (_store, _p, _f, _collection, _n, _aliases) = (store, p, f, collection, prefix, aliases);
+            p.Add(_n + "rd", f.OrgId);
             if (collection is not null)
             {
-                p.Add("green", f.Green.Contains(collection) ? 1 : 0);
+                p.Add(_n + "green", f.Green.Contains(collection) ? 1 : 0);
+                p.Add(_n + "readable", f.Readable.Contains(collection) ? 1 : 0);
             }
         }
 
-        private string Alias(string prefix) => $"{prefix}{++_aliases}";
+        private string Alias(string prefix) => $"{prefix}{++_aliases[0]}";
 
         /// <summary>SharingPolicy.MayRead: the collection may be read, and the TLP rule allows it.</summary>
         public string Base(string t, bool inFixedCollection = false)
         {
             string x = Alias("x");
             string red = _f.LeavingNode ? $"{t}.tlp <> {(int)TlpLevel.Red} AND " : "";
-            string collectionOk = inFixedCollection ? "1 = 1" : _store.InList(_p, $"{t}.collection_id", "rc", _f.Readable);
-            string green = inFixedCollection ? "@green = 1" : _store.InList(_p, $"{t}.collection_id", "gc", _f.Green);
+            string collectionOk = inFixedCollection ? $"@{_n}readable = 1" : _store.InList(_p, $"{t}.collection_id", _n + "rc", _f.Readable);
+            string green = inFixedCollection ? $"@{_n}green = 1" : _store.InList(_p, $"{t}.collection_id", _n + "gc", _f.Green);
             // One probe of the recipients for AMBER (the reader or the organization it is a constituent of) and for
             // AMBER+STRICT and RED (the reader itself).
             // TLP:CLEAR first: the commonest marking in shared feeds settles the row with one integer comparison.
-            return $"({red}{collectionOk} AND ({t}.tlp = {(int)TlpLevel.Clear} OR {t}.producer = @rd OR ({t}.tlp = {(int)TlpLevel.Green} AND {green})" +
+            return $"({red}{collectionOk} AND ({t}.tlp = {(int)TlpLevel.Clear} OR {t}.producer = @{_n}rd OR ({t}.tlp = {(int)TlpLevel.Green} AND {green})" +
                 $" OR ({t}.tlp >= {(int)TlpLevel.Amber} AND EXISTS (SELECT 1 FROM object_recipients {x} WHERE {x}.collection_id = {t}.collection_id AND {x}.date_added = {t}.date_added" +
-                $" AND ({x}.org_id = @rd OR ({t}.tlp = {(int)TlpLevel.Amber} AND {_store.InList(_p, $"{x}.org_id", "reach", _f.AmberReach)}))))))";
+                $" AND ({x}.org_id = @{_n}rd OR ({t}.tlp = {(int)TlpLevel.Amber} AND {_store.InList(_p, $"{x}.org_id", _n + "reach", _f.AmberReach)}))))))";
         }
 
         /// <summary>

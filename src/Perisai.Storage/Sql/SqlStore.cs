@@ -13,7 +13,7 @@ namespace Perisai.Storage.Sql;
 /// The store over ADO.NET, shared by SQLite and PostgreSQL: one schema and one set of statements that both
 /// understand; a dialect supplies connections, write transactions and row locking.
 /// </summary>
-public abstract partial class SqlStore : IStixStore
+public abstract partial class SqlStore : IStixStore, IPeerStore
 {
     private readonly TimeProvider _time;
 
@@ -228,7 +228,7 @@ public abstract partial class SqlStore : IStixStore
     {
         await using var conn = await OpenAsync(ct).ConfigureAwait(false);
         await using var tx = await BeginWriteAsync(conn, ct).ConfigureAwait(false);
-        var results = await AddInTransactionAsync(conn, tx, collectionId, producer, objects, ct).ConfigureAwait(false);
+        var results = await AddInTransactionAsync(conn, tx, collectionId, _ => producer, objects, null, ct).ConfigureAwait(false);
         await tx.CommitAsync(ct).ConfigureAwait(false);
         if (objects.Count >= LargeWrite)
         {
@@ -243,7 +243,16 @@ public abstract partial class SqlStore : IStixStore
     /// <summary>Called after a write of <see cref="LargeWrite"/> objects or more, outside its transaction.</summary>
     protected virtual Task AfterLargeWriteAsync(DbConnection conn, CancellationToken ct) => Task.CompletedTask;
 
-    private async Task<IReadOnlyList<AddResult>> AddInTransactionAsync(DbConnection conn, DbTransaction tx, string collectionId, string producer, IReadOnlyList<StixObject> objects, CancellationToken ct)
+    /// <summary>A write of what a peer sent: the peer, and the conflicts found (same id and modified, other content).</summary>
+    private sealed class PeerWrite(string peerId)
+    {
+        public string PeerId { get; } = peerId;
+
+        public List<(string Id, string Version, string Detail)> Conflicts { get; } = [];
+    }
+
+    private async Task<IReadOnlyList<AddResult>> AddInTransactionAsync(DbConnection conn, DbTransaction tx, string collectionId, Func<int, string> producerOf,
+        IReadOnlyList<StixObject> objects, PeerWrite? peer, CancellationToken ct)
     {
         // Lock the collection row: writers to one collection take turns, so date_added is strictly increasing in commit
         // order and a reader's cursor never skips a row committed later with an earlier stamp (TAXII 2.1 §3.5).
@@ -260,8 +269,10 @@ public abstract partial class SqlStore : IStixStore
         var rows = new List<ObjectRowToInsert>(objects.Count);
         var reflagged = new HashSet<string>(StringComparer.Ordinal);
 
-        foreach (var obj in objects)
+        for (int index = 0; index < objects.Count; index++)
         {
+            var obj = objects[index];
+            string producer = producerOf(index);
             ct.ThrowIfCancellationRequested();
             if (!known.TryGetValue(obj.Id, out var existing))
             {
@@ -274,6 +285,21 @@ public abstract partial class SqlStore : IStixStore
             {
                 versionKey = v.Key;
                 versionText = v.Text;
+                if (peer is not null && existing.FirstOrDefault(e => e.Key == versionKey) is { Json: not null } stored)
+                {
+                    // From a peer, a version is the same whoever is recorded as its producer: the same content again
+                    // is a no-op; other content is a conflict, and the first one kept (issue 17, docs/federation.md).
+                    if (JsonEquals(stored.Json, obj.Json))
+                    {
+                        results.Add(new AddResult(obj.Id, versionText, AddOutcome.Duplicate));
+                    }
+                    else
+                    {
+                        peer.Conflicts.Add((obj.Id, versionText, StoreMessages.Conflict(stored.Producer)));
+                        results.Add(new AddResult(obj.Id, versionText, AddOutcome.Rejected, StoreMessages.Conflict(stored.Producer)));
+                    }
+                    continue;
+                }
                 if (existing.Any(e => e.Key == versionKey && e.Producer == producer))
                 {
                     // STIX 2.1 §3.6: id + modified identifies a version; re-sending it changes nothing.
@@ -291,7 +317,7 @@ public abstract partial class SqlStore : IStixStore
             {
                 // Objects without created/modified (SCOs): identical content is the same object; changed content is a
                 // new version, stamped with the server's date_added (TAXII 2.1 §3.4.1 "consistent to the server").
-                var same = existing.FirstOrDefault(e => e.Producer == producer && JsonEquals(e.Json, obj.Json));
+                var same = existing.FirstOrDefault(e => (peer is not null || e.Producer == producer) && JsonEquals(e.Json, obj.Json));
                 if (same.Json is not null)
                 {
                     results.Add(new AddResult(obj.Id, VersionText(same.Key), AddOutcome.Duplicate));
@@ -306,7 +332,7 @@ public abstract partial class SqlStore : IStixStore
                 reflagged.Add(obj.Id);
             }
             existing.Add((versionKey, obj.Json, obj.Revoked, producer));
-            rows.Add(new ObjectRowToInsert(dateAdded, obj, versionKey, versionText, SharedObject.Of(obj, collectionId, producer), defaultTlp));
+            rows.Add(new ObjectRowToInsert(dateAdded, obj, versionKey, versionText, SharedObject.Of(obj, collectionId, producer), defaultTlp, peer?.PeerId ?? ""));
             next++;
             results.Add(new AddResult(obj.Id, versionText, AddOutcome.Added));
         }
@@ -336,8 +362,11 @@ public abstract partial class SqlStore : IStixStore
     }
 
     /// <summary>A row about to be written, with its first/last marks settled.</summary>
-    protected sealed class ObjectRowToInsert(long dateAdded, StixObject obj, string versionKey, string versionText, SharedObject shared, TlpLevel collectionDefault)
+    protected sealed class ObjectRowToInsert(long dateAdded, StixObject obj, string versionKey, string versionText, SharedObject shared, TlpLevel collectionDefault, string via)
     {
+        /// <summary>The peer it came from, or "" when it was written on this node.</summary>
+        public string Via { get; } = via;
+
         /// <summary>Its sharing facts.</summary>
         public SharedObject Shared { get; } = shared;
 
@@ -389,13 +418,13 @@ public abstract partial class SqlStore : IStixStore
     {
         ArgumentNullException.ThrowIfNull(rows);
         using var insert = Command(conn, tx,
-            "INSERT INTO objects (collection_id, date_added, id, type, spec_version, version_key, version, is_first, is_last, revoked, tlp, markings, json, producer, tlp_marked, tlp_floor, ref_rule, granular) " +
-            "VALUES (@c, @d, @id, @type, @sv, @vk, @v, @first, @last, @revoked, @tlp, @markings, @json, @producer, @tlpm, @tlpf, @rr, @gr)",
-            "c", "d", "id", "type", "sv", "vk", "v", "first", "last", "revoked", "tlp", "markings", "json", "producer", "tlpm", "tlpf", "rr", "gr");
+            "INSERT INTO objects (collection_id, date_added, id, type, spec_version, version_key, version, is_first, is_last, revoked, tlp, markings, json, producer, tlp_marked, tlp_floor, ref_rule, granular, via) " +
+            "VALUES (@c, @d, @id, @type, @sv, @vk, @v, @first, @last, @revoked, @tlp, @markings, @json, @producer, @tlpm, @tlpf, @rr, @gr, @via)",
+            "c", "d", "id", "type", "sv", "vk", "v", "first", "last", "revoked", "tlp", "markings", "json", "producer", "tlpm", "tlpf", "rr", "gr", "via");
         foreach (var r in rows)
         {
             Set(insert, collectionId, r.DateAdded, r.Stix.Id, r.Stix.Type, r.Stix.SpecVersion, r.VersionKey, r.VersionText,
-                r.IsFirst ? 1 : 0, r.IsLast ? 1 : 0, r.Stix.Revoked ? 1 : 0, r.Tlp, r.Markings, r.Stix.Json, r.Producer, r.TlpMarked, r.TlpFloor, r.RefRule, r.Granular);
+                r.IsFirst ? 1 : 0, r.IsLast ? 1 : 0, r.Stix.Revoked ? 1 : 0, r.Tlp, r.Markings, r.Stix.Json, r.Producer, r.TlpMarked, r.TlpFloor, r.RefRule, r.Granular, r.Via);
             await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
     }
@@ -454,12 +483,12 @@ public abstract partial class SqlStore : IStixStore
     public async Task<Page<StoredObject>> QueryObjectsAsync(ObjectQuery query, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        if (query.Reader is { } reader && !reader.Readable.Contains(query.CollectionId))
+        if (query.Reader is { } reader && !SharingSql.MayReadCollection(reader, query.CollectionId))
         {
             return new Page<StoredObject>([], false);
         }
         var sql = new StringBuilder("SELECT o.id AS Id, o.type AS Type, o.spec_version AS SpecVersion, o.version AS Version, o.date_added AS DateAdded, o.json AS Json, " +
-            $"o.producer AS Producer, o.ref_rule AS RefRule, o.granular AS Granular FROM objects o{(query.Types is { Count: > 0 } ? TypeIndexHint : "")} WHERE o.collection_id = @c");
+            $"o.producer AS Producer, o.ref_rule AS RefRule, o.granular AS Granular, o.via AS Via FROM objects o{(query.Types is { Count: > 0 } ? TypeIndexHint : "")} WHERE o.collection_id = @c");
         var p = new DynamicParameters();
         p.Add("c", query.CollectionId);
         var sharing = query.Reader is { } f ? new SharingSql(this, p, f, query.CollectionId) : null;
@@ -467,6 +496,11 @@ public abstract partial class SqlStore : IStixStore
         {
             sql.Append(" AND o.date_added > @after");
             p.Add("after", after);
+        }
+        if (query.AddedThrough is { } through)
+        {
+            sql.Append(" AND o.date_added <= @through");
+            p.Add("through", through);
         }
         if (query.Ids is { Count: > 0 } ids)
         {
@@ -509,7 +543,7 @@ public abstract partial class SqlStore : IStixStore
             while (await rows.ReadAsync(ct).ConfigureAwait(false))
             {
                 items.Add(new StoredObject(rows.GetString(0), rows.GetString(1), rows.GetString(2), rows.GetString(3), rows.GetInt64(4),
-                    rows.GetString(5), rows.GetString(6), (RefRule)rows.GetInt64(7), rows.GetInt64(8) != 0));
+                    rows.GetString(5), rows.GetString(6), (RefRule)rows.GetInt64(7), rows.GetInt64(8) != 0, rows.GetString(9)));
             }
         }
         bool more = items.Count > query.Limit;
@@ -617,7 +651,7 @@ public abstract partial class SqlStore : IStixStore
         ArgumentNullException.ThrowIfNull(finalStatus);
         await using var conn = await OpenAsync(ct).ConfigureAwait(false);
         await using var tx = await BeginWriteAsync(conn, ct).ConfigureAwait(false);
-        var results = await AddInTransactionAsync(conn, tx, envelope.CollectionId, envelope.Producer, objects, ct).ConfigureAwait(false);
+        var results = await AddInTransactionAsync(conn, tx, envelope.CollectionId, _ => envelope.Producer, objects, null, ct).ConfigureAwait(false);
         await conn.ExecuteAsync(new CommandDefinition(UpsertStatus, finalStatus(results), tx, cancellationToken: ct)).ConfigureAwait(false);
         await conn.ExecuteAsync(new CommandDefinition("DELETE FROM pending_envelopes WHERE status_id = @StatusId", new { envelope.StatusId }, tx, cancellationToken: ct)).ConfigureAwait(false);
         await tx.CommitAsync(ct).ConfigureAwait(false);

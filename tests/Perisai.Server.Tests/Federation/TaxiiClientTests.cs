@@ -41,13 +41,18 @@ public sealed class TaxiiClientTests
             pages++;
             last = dateAdded;
             seen.AddRange(page.GetProperty("objects").EnumerateArray().Select(o => o.GetProperty("id").GetString()! + " " + o.GetProperty("modified").GetString()));
+            return Task.CompletedTask;
         }, default);
         Assert.Equal(8, seen.Count);
         Assert.Equal(3, pages);
         Assert.NotNull(last);
         // Resuming after the last: nothing new.
         int after = 0;
-        await client.ObjectsAsync("c1", "added_after=" + Uri.EscapeDataString(last!), (page, _) => after += page.TryGetProperty("objects", out var o) ? o.GetArrayLength() : 0, default);
+        await client.ObjectsAsync("c1", "added_after=" + Uri.EscapeDataString(last!), (page, _) =>
+        {
+            after += page.TryGetProperty("objects", out var o) ? o.GetArrayLength() : 0;
+            return Task.CompletedTask;
+        }, default);
         Assert.Equal(0, after);
     }
 
