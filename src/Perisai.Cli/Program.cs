@@ -18,6 +18,8 @@ var root = new RootCommand("Perisai: a STIX 2.1 / TAXII 2.1 threat-intelligence 
     ScanCommand.Create(),
     SightingsCommand.Create(),
     FeedCommands.Feed(),
+    PeerCommands.Peer(),
+    DemoCommand.Create(),
     AccountCommands.Account(),
 };
 return await root.Parse(args).InvokeAsync();

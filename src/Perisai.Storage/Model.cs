@@ -201,6 +201,12 @@ public sealed record SharingFilter(string OrgId, IReadOnlyList<string> AmberReac
     /// </summary>
     public IReadOnlyList<SharingFilter> Others { get; init; } = [];
 
+    /// <summary>
+    /// An organization a peer only relays for (not its own): under FIRST TLP 2.0 it receives CLEAR and GREEN (by its
+    /// community) this way, never AMBER, AMBER+STRICT or RED, nor anything by being its producer.
+    /// </summary>
+    public bool RelayOnly { get; init; }
+
     /// <summary>A peer reading: versions that came from it are not sent back (issue 17).</summary>
     public string? NotVia { get; init; }
 
@@ -215,7 +221,7 @@ public sealed record SharingFilter(string OrgId, IReadOnlyList<string> AmberReac
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(peer);
-        var each = peer.Serves.Distinct(StringComparer.Ordinal).Select(o => For(model, o, leavingNode: true)).ToList();
+        var each = peer.Serves.Distinct(StringComparer.Ordinal).Select(o => For(model, o, leavingNode: true) with { RelayOnly = !peer.Own.Contains(o) }).ToList();
         // A peer reads only the collections linked to it, whatever its organizations may read on the node.
         each = [.. each.Select(f => f with { Readable = [.. f.Readable.Where(peer.Collections.Contains)], Green = [.. f.Green.Where(peer.Collections.Contains)] })];
         return each[0] with { Others = each.Skip(1).ToList(), NotVia = peer.Id, NotProducer = peer.HomeOrg };

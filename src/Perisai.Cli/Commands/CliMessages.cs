@@ -49,4 +49,10 @@ internal static class CliMessages
         $"{added} object{(added == 1 ? "" : "s")} added to '{collection}', {unchanged} unchanged, {rejected} rejected" + (problems > 0 ? $", {problems} source problem{(problems == 1 ? "" : "s")}." : ".");
 
     public static string ScanCouldNotReport(string collection, string why) => $"could not report to collection {collection}: {why}";
+
+    public static string BadPeerInterval(string text) => $"'{text}' is not an interval: continuous, or a number with s, m, h or d (30s, 5m, 1h)";
+
+    public static string BadLink(string text) => $"'{text}' is not a link: give two collections as FROM=TO";
+
+    public static string BadRegionPort(int port) => $"{port} cannot start eleven ports: give a port from 1024 to 65000";
 }

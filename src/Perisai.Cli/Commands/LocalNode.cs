@@ -26,7 +26,14 @@ internal sealed class LocalNode : IAsyncDisposable
         Intake = new Intake(store, TimeProvider.System);
         Trust = new TrustAdministration(store, TimeProvider.System);
         Feeds = new Feeds(store, TimeProvider.System, Trust);
+        _trustCache = new Perisai.Server.Sharing.TrustCache(store);
+        Peers = new PeerAdministration(store, Trust, new Perisai.Server.Federation.PeerSync(store, Reads, Intake, _trustCache, TimeProvider.System, new NodeOptions()), TimeProvider.System);
     }
+
+    private readonly Perisai.Server.Sharing.TrustCache _trustCache;
+
+    /// <summary>The node's peers (federation).</summary>
+    public PeerAdministration Peers { get; }
 
     /// <summary>The data directory of the embedded SQLite store.</summary>
     public static Option<string> Data { get; } = new("--data")
@@ -112,9 +119,29 @@ internal sealed class LocalNode : IAsyncDisposable
     public async Task<TrustModel> TrustModelAsync(CancellationToken ct) => (await _store.LoadTrustAsync(ct).ConfigureAwait(false)).Model;
 
     /// <summary>The node's server on this store (<c>perisai serve</c>).</summary>
-    public WebApplication BuildServer(NodeOptions options, IReadOnlyList<string> urls) =>
-        NodeHost.Build(_store, options, TimeProvider.System, urls, modules: [new Perisai.Web.WebModule()]);
+    public WebApplication BuildServer(NodeOptions options, IReadOnlyList<string> urls, Action<WebApplicationBuilder>? configure = null) =>
+        NodeHost.Build(_store, options, TimeProvider.System, urls, configure, modules: [new Perisai.Web.WebModule()]);
+
+    /// <summary>Opens (and migrates) the embedded SQLite store in <paramref name="dataDir"/> (<c>perisai demo region</c>'s nodes).</summary>
+    public static async Task<LocalNode> OpenSqliteAsync(string dataDir, CancellationToken ct)
+    {
+        var store = new SqliteStore(dataDir, TimeProvider.System);
+        try
+        {
+            await store.MigrateAsync(ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        return new LocalNode(store, $"SQLite in {Path.GetFullPath(dataDir)}");
+    }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => _store.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        _trustCache.Dispose();
+        return _store.DisposeAsync();
+    }
 }

@@ -25,7 +25,7 @@ internal static class DemoData
 
     private const string Created = "2017-06-28T00:00:00.000Z";
 
-    private static readonly (string Country, string Name)[] Members =
+    internal static readonly (string Country, string Name)[] Members =
     [
         ("BN", "BruCERT"), ("KH", "CamCERT"), ("ID", "Id-SIRTII/CC"), ("LA", "LaoCERT"), ("MY", "MyCERT"),
         ("MM", "mmCERT"), ("PH", "CERT-PH"), ("SG", "SingCERT"), ("TH", "ThaiCERT"), ("VN", "VNCERT/CC"),
@@ -36,10 +36,13 @@ internal static class DemoData
         ("US", "US-CERT"), ("AU", "CERT Australia"), ("JP", "JPCERT/CC"), ("NZ", "CERT NZ"), ("CN", "CNCERT/CC"),
     ];
 
-    private const string RegionalCert = "ASEAN Regional CERT";
+    internal const string RegionalCert = "ASEAN Regional CERT";
 
     /// <summary>Loads the demo unless it is there already; returns the accounts made and their key secrets.</summary>
-    public static async Task<IReadOnlyList<(string Account, string Key)>> LoadAsync(LocalNode node, CancellationToken ct)
+    /// <param name="node">The node.</param>
+    /// <param name="ct">Cancellation.</param>
+    /// <param name="intelligence">Also the intelligence; without it only the directory, trust groups and collections (a national node of <c>perisai demo region</c>, which receives the intelligence from its hub).</param>
+    public static async Task<IReadOnlyList<(string Account, string Key)>> LoadAsync(LocalNode node, CancellationToken ct, bool intelligence = true)
     {
         // Through the node's one trust administration and intake, as the operator: the demo's changes are audited and
         // its objects checked like anyone's.
@@ -54,7 +57,7 @@ internal static class DemoData
         async Task<Organization> Org(string name, string country, OrgKind kind, string? parent = null)
         {
             var org = await node.Reads.OrganizationAsync(name, ct).ConfigureAwait(false)
-                ?? await admin.AddOrganizationAsync(op, name, country, TrustNames.Of(kind), parent is null ? null : orgs[parent].Id, ct).ConfigureAwait(false);
+                ?? await admin.AddOrganizationAsync(op, name, country, TrustNames.Of(kind), parent is null ? null : orgs[parent].Id, OrganizationId(name), ct).ConfigureAwait(false);
             orgs[name] = org;
             string account = AccountName(name);
             var key = await admin.IssueKeyAsync(op, account, org.Id, "analyst", "demo", ct).ConfigureAwait(false);
@@ -103,6 +106,10 @@ internal static class DemoData
         await admin.GrantAsync(op, partners.Id, PrincipalKind.Community, withPartners.Id, true, true, ct).ConfigureAwait(false);
         await admin.GrantAsync(op, mysg.Id, PrincipalKind.Community, bilateral.Id, true, true, ct).ConfigureAwait(false);
 
+        if (!intelligence)
+        {
+            return keys;
+        }
         await node.Intake.AddAsync(partners.Id, regional, Intelligence(TlpMarkings.Clear), ct).ConfigureAwait(false);
         await node.Intake.AddAsync(asean.Id, regional, Intelligence(TlpMarkings.Green), ct).ConfigureAwait(false);
         foreach (var (collection, producer, objects) in TrustExamples(orgs.ToDictionary(o => o.Key, o => o.Value.Id, StringComparer.Ordinal)))
@@ -182,7 +189,7 @@ internal static class DemoData
         }
     }
 
-    private const string GovCsirt = "Gov-CSIRT Indonesia";
+    internal const string GovCsirt = "Gov-CSIRT Indonesia";
 
     /// <summary>
     /// Intelligence at the stricter TLP levels, each addressed to named recipients (<c>x_perisai_recipients</c>), so a
@@ -231,8 +238,17 @@ internal static class DemoData
         yield return ("my-sg", "SingCERT", [actor, lead, rel]);
     }
 
-    private static string AccountName(string org) =>
+    internal static string AccountName(string org) =>
         new string([.. org.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-')]).Trim('-') + "-analyst";
+
+    /// <summary>
+    /// A demo organization's identity id, the same on every node, as in a real region where each CERT has one identity
+    /// (what is addressed to it must reach it on any node; <c>perisai demo region</c>).
+    /// </summary>
+    internal static string OrganizationId(string name) => StixId("identity", name);
+
+    /// <summary>A demo collection's id by its alias (asean, partners, my-sg): the same on every node.</summary>
+    internal static string CollectionId(string alias) => Id("collection", alias).ToString();
 
     private static Guid Id(string type, string name) => ScoIdentifier.Uuid5(Namespace, Encoding.UTF8.GetBytes($"{type}/{name}"));
 

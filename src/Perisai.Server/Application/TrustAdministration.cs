@@ -83,9 +83,24 @@ public sealed partial class TrustAdministration(IStixStore store, TimeProvider t
     private static partial Regex PathSegment();
 
     /// <summary>Adds an organization (administrators and the operator).</summary>
-    public async Task<Organization> AddOrganizationAsync(Actor actor, string name, string? country, string kind, string? parent, CancellationToken ct)
+    public Task<Organization> AddOrganizationAsync(Actor actor, string name, string? country, string kind, string? parent, CancellationToken ct) =>
+        AddOrganizationAsync(actor, name, country, kind, parent, null, ct);
+
+    /// <summary>
+    /// Adds an organization with a given STIX identity id (the id another node, or the region's directory, knows it by:
+    /// one CERT has one id on every node, or what is addressed to it would not reach it), or a new one when null.
+    /// </summary>
+    public async Task<Organization> AddOrganizationAsync(Actor actor, string name, string? country, string kind, string? parent, string? id, CancellationToken ct)
     {
         RequireAdmin(actor);
+        if (id is not null && (!Perisai.Stix.StixId.TryParse(id, out string? idType, out _) || idType != "identity"))
+        {
+            throw Refuse(TrustRefusal.Invalid, TrustMessages.NotIdentityId(id));
+        }
+        if (id is not null && await store.FindOrganizationAsync(id, ct).ConfigureAwait(false) is not null)
+        {
+            throw Refuse(TrustRefusal.Conflict, TrustMessages.OrganizationExists(id));
+        }
         if (await store.FindOrganizationAsync(name, ct).ConfigureAwait(false) is not null)
         {
             throw Refuse(TrustRefusal.Conflict, TrustMessages.OrganizationExists(name));
@@ -104,7 +119,16 @@ public sealed partial class TrustAdministration(IStixStore store, TimeProvider t
         {
             parentId = (await store.FindOrganizationAsync(parent, ct).ConfigureAwait(false))?.Id ?? throw Refuse(TrustRefusal.NotFound, TrustMessages.NoParent(parent));
         }
-        var o = await store.AddOrganizationAsync(name, cc, k, parentId, ct).ConfigureAwait(false);
+        Organization o;
+        if (id is null)
+        {
+            o = await store.AddOrganizationAsync(name, cc, k, parentId, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            o = new Organization(id, name, cc, k, parentId);
+            await (store as IPeerStore ?? throw new InvalidOperationException("This store cannot take given ids.")).AddOrganizationWithIdAsync(o, ct).ConfigureAwait(false);
+        }
         await AuditAsync(actor, "org.add", o.Id, $"name={o.Name}", ct).ConfigureAwait(false);
         return o;
     }

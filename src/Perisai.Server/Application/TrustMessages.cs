@@ -73,4 +73,7 @@ public static class TrustMessages
 
     /// <summary>Not a usable API root name.</summary>
     public static string NotPathSegment(string name) => $"'{name}' is not a usable path segment (lowercase letters, digits, '-' and '_'; not 'taxii2', 'ui' or 'api').";
+
+    /// <summary>An organization id that is not a STIX identity id.</summary>
+    public static string NotIdentityId(string id) => $"'{id}' is not a STIX identity id (identity--UUID)";
 }

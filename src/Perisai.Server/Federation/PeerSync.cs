@@ -27,7 +27,7 @@ public sealed record LinkRun(long In, long Out, IReadOnlyDictionary<string, long
 /// or an outage at any point resumes from the last page whose cursor was stored: nothing is lost, and what is sent
 /// again is a no-op at the other end.
 /// </summary>
-public sealed class PeerSync(IStixStore store, Reads reads, Intake intake, TrustCache trust, AuditLog audit, TimeProvider time, NodeOptions options)
+public sealed class PeerSync(IStixStore store, Reads reads, Intake intake, TrustCache trust, TimeProvider time, NodeOptions options)
 {
     /// <summary>Objects per page read or sent: a page is one transaction here and one request there.</summary>
     public const int PageSize = 1_000;
@@ -60,8 +60,14 @@ public sealed class PeerSync(IStixStore store, Reads reads, Intake intake, Trust
             error = e.Message;
         }
         await Peers.RecordLinkRunAsync(link.Id, started, watch.ElapsedMilliseconds, error, ct).ConfigureAwait(false);
-        audit.Record(null, peer.HomeOrg, link.Direction == LinkDirection.Pull ? "peer.pull" : "peer.push", link.Id,
-            $"peer={peer.Name} in={counts.In} out={counts.Out} not_sent={counts.NotSent.Values.Sum()}" + (error is null ? "" : " failed"), "peer");
+        // Written now, not queued (a run from the command line has no audit writer behind it); a continuous link's
+        // empty runs are not entries, or they would bury the rest of the log.
+        if (error is not null || counts.In + counts.Out + counts.NotSent.Count > 0)
+        {
+            await store.AppendAuditAsync([new AuditEntry(Guid.NewGuid().ToString(), Micros(time.GetUtcNow()), peer.AccountId, peer.HomeOrg,
+            link.Direction == LinkDirection.Pull ? "peer.pull" : "peer.push", link.Id,
+            $"peer={peer.Name} in={counts.In} out={counts.Out} not_sent={counts.NotSent.Values.Sum()}" + (error is null ? "" : " failed"), "peer")], ct).ConfigureAwait(false);
+        }
         return new LinkRun(counts.In, counts.Out, counts.NotSent, error);
     }
 
@@ -219,12 +225,14 @@ public sealed class PeerSync(IStixStore store, Reads reads, Intake intake, Trust
             obj = StixObject.FromJson(doc.RootElement);
         }
         var shared = SharedObject.Of(obj, collectionId, row.Producer);
-        if (peer.Serves.Any(o => SharingPolicy.MayRead(model, o, shared, leavingNode: true)))
+        var level = SharingPolicy.EffectiveOf(model, shared);
+        bool relayMay(string o) => level == TlpLevel.Clear ? model.CanRead(o, collectionId) : level == TlpLevel.Green && model.CanRead(o, collectionId) && model.InGreenCommunity(o, collectionId);
+        if (peer.Serves.Any(o => peer.Own.Contains(o) ? SharingPolicy.MayRead(model, o, shared, leavingNode: true) : relayMay(o)))
         {
             // Its own marking would let it through: what it refers to is not visible to the peer.
             return LinkReasons.NotReadable;
         }
-        return SharingPolicy.EffectiveOf(model, shared) switch
+        return level switch
         {
             TlpLevel.Red => LinkReasons.Red,
             TlpLevel.Amber or TlpLevel.AmberStrict => LinkReasons.NotRecipient,

@@ -26,9 +26,14 @@ public sealed record CollectionTrust(
 /// <param name="Id">Peer id.</param>
 /// <param name="AccountId">The local sync account it calls this node with.</param>
 /// <param name="HomeOrg">The organization that runs it.</param>
-/// <param name="Serves">The organizations it speaks for, its home organization first: it receives what any of them may.</param>
+/// <param name="Serves">The organizations it speaks for, its home organization first.</param>
 /// <param name="Collections">The local collections linked to it: the only ones it reads or writes.</param>
-public sealed record TrustedPeer(string Id, string AccountId, string HomeOrg, IReadOnlyList<string> Serves, IReadOnlySet<string> Collections)
+/// <param name="Own">
+/// Of <paramref name="Serves"/>, its home organization and that one's constituents: the node is theirs. The others it
+/// only relays for (a regional hub), and FIRST TLP 2.0 lets a relay pass on CLEAR and GREEN (within the community),
+/// never AMBER, AMBER+STRICT or RED, which go only to the node of a named recipient.
+/// </param>
+public sealed record TrustedPeer(string Id, string AccountId, string HomeOrg, IReadOnlyList<string> Serves, IReadOnlySet<string> Collections, IReadOnlySet<string> Own)
 {
     /// <summary>Whether the peer speaks for the organization (what it says that organization produced is taken as such).</summary>
     public bool SpeaksFor(string orgId) => Serves.Contains(orgId);

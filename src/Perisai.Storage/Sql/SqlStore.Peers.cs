@@ -165,11 +165,14 @@ public abstract partial class SqlStore
     public Task SetSettingAsync(string name, string value, CancellationToken ct = default) =>
         ExecuteAsync("INSERT INTO node_settings (name, value) VALUES (@name, @value) ON CONFLICT (name) DO UPDATE SET value = excluded.value; " + BumpTrust, new { name, value }, ct);
 
-    private async Task<IReadOnlyList<TrustedPeer>> TrustedPeersAsync(CancellationToken ct)
+    private async Task<IReadOnlyList<TrustedPeer>> TrustedPeersAsync(IReadOnlyList<Organization> orgs, CancellationToken ct)
     {
         var peers = await ListPeersAsync(ct).ConfigureAwait(false);
         var links = (await ListLinksAsync(null, ct).ConfigureAwait(false)).ToLookup(l => l.PeerId, l => l.LocalCollection, StringComparer.Ordinal);
-        return [.. peers.Select(p => new TrustedPeer(p.Id, p.AccountId, p.HomeOrg, p.Serves, links[p.Id].ToHashSet(StringComparer.Ordinal)))];
+        var parent = orgs.ToDictionary(o => o.Id, o => o.ParentId, StringComparer.Ordinal);
+        // Constituency is this node's directory's to say, not the peer's: its home and the home's constituents are its own.
+        return [.. peers.Select(p => new TrustedPeer(p.Id, p.AccountId, p.HomeOrg, p.Serves, links[p.Id].ToHashSet(StringComparer.Ordinal),
+            p.Serves.Where(o => o == p.HomeOrg || (parent.TryGetValue(o, out string? up) && up == p.HomeOrg)).ToHashSet(StringComparer.Ordinal)))];
     }
 
     private static List<string> Strings(string json) => JsonSerializer.Deserialize<List<string>>(json) ?? [];

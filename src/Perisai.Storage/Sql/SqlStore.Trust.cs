@@ -78,7 +78,7 @@ public abstract partial class SqlStore
                     Set(g, PrincipalKind.Org, x => x.CanRead), Set(g, PrincipalKind.Community, x => x.CanRead),
                     Set(g, PrincipalKind.Org, x => x.CanWrite), Set(g, PrincipalKind.Community, x => x.CanWrite));
             }),
-            await TrustedPeersAsync(ct).ConfigureAwait(false));
+            await TrustedPeersAsync(orgs, ct).ConfigureAwait(false));
         return (version, model);
     }
 
@@ -309,6 +309,11 @@ public abstract partial class SqlStore
             // One probe of the recipients for AMBER (the reader or the organization it is a constituent of) and for
             // AMBER+STRICT and RED (the reader itself).
             // TLP:CLEAR first: the commonest marking in shared feeds settles the row with one integer comparison.
+            if (_f.RelayOnly)
+            {
+                // Relayed for, not its own node (a hub): CLEAR, and GREEN within the community; nothing else.
+                return $"({red}{collectionOk} AND ({t}.tlp = {(int)TlpLevel.Clear} OR ({t}.tlp = {(int)TlpLevel.Green} AND {green})))";
+            }
             return $"({red}{collectionOk} AND ({t}.tlp = {(int)TlpLevel.Clear} OR {t}.producer = @{_n}rd OR ({t}.tlp = {(int)TlpLevel.Green} AND {green})" +
                 $" OR ({t}.tlp >= {(int)TlpLevel.Amber} AND EXISTS (SELECT 1 FROM object_recipients {x} WHERE {x}.collection_id = {t}.collection_id AND {x}.date_added = {t}.date_added" +
                 $" AND ({x}.org_id = @{_n}rd OR ({t}.tlp = {(int)TlpLevel.Amber} AND {_store.InList(_p, $"{x}.org_id", _n + "reach", _f.AmberReach)}))))))";
