@@ -24,6 +24,9 @@ public interface IPeerStore
     /// <summary>Records a page of a push, or of a pull that stored nothing: the link's cursor and counts.</summary>
     Task RecordProgressAsync(LinkProgress progress, CancellationToken ct = default);
 
+    /// <summary>Counts on the peer's links of a collection what the peer pushed: versions stored, and what was refused, by reason.</summary>
+    Task RecordReceivedAsync(string peerId, string collectionId, long added, IReadOnlyDictionary<string, long> reasons, CancellationToken ct = default);
+
     /// <summary>Records the end of a run: when, how long, and why it failed (null when it did not).</summary>
     Task RecordLinkRunAsync(string linkId, long started, long durationMs, string? failure, CancellationToken ct = default);
 

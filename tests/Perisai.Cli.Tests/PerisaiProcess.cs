@@ -56,9 +56,11 @@ public sealed class PerisaiProcess : IAsyncDisposable
     public static Task<PerisaiProcess> StartAsync(string dataDir, params string[] extra) => StartOnAsync(["--data", dataDir], extra);
 
     /// <summary>Starts <c>perisai serve</c> on the given store and waits until it listens.</summary>
-    public static async Task<PerisaiProcess> StartOnAsync(string[] storeArgs, params string[] extra)
+    public static Task<PerisaiProcess> StartOnAsync(string[] storeArgs, params string[] extra) => StartOnPortAsync(FreePort(), storeArgs, extra);
+
+    /// <summary>Starts <c>perisai serve</c> on the given store and port (a restart keeps its address) and waits until it listens.</summary>
+    public static async Task<PerisaiProcess> StartOnPortAsync(int port, string[] storeArgs, params string[] extra)
     {
-        int port = FreePort();
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string a in (string[])[Dll, "serve", .. storeArgs, "--urls", $"http://127.0.0.1:{port}", .. extra])
         {

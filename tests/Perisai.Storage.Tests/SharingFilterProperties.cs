@@ -58,6 +58,48 @@ public abstract class SharingFilterProperties<TFactory> : IAsyncLifetime where T
             .Check(Config.QuickThrowOnFailure.WithMaxTest(Cases));
     }
 
+    /// <summary>
+    /// Federation's exit (issue 17): what a peer node receives, read by the store as the union of each organization it
+    /// speaks for (its own as readers leaving the node, the ones it relays for as a relay), equals the decision
+    /// function's <see cref="SharingPolicy.ReachesPeer"/> for random worlds and random peers: nothing it is not
+    /// entitled to (no leak), everything it is (no over-blocking).
+    /// </summary>
+    [Fact]
+    public void PeerQueries_EqualTheDecisionFunction_ForRandomWorldsAndPeers()
+    {
+        Assert.SkipWhen(_factory.SkipReason is not null, _factory.SkipReason ?? "");
+        var cases = from world in Gen.Choose(0, Worlds - 1)
+                    from home in Gen.Choose(0, 4)
+                    from relayMask in Gen.Choose(0, 31)
+                    from linkedMask in Gen.Choose(1, 7)
+                    from collection in Gen.Choose(0, 2)
+                    select (world, home, relayMask, linkedMask, collection);
+        Prop.ForAll(cases.ToArbitrary(), c => CheckPeer(c.world, c.home, c.relayMask, c.linkedMask, c.collection))
+            .Check(Config.QuickThrowOnFailure.WithMaxTest(Cases / 4));
+    }
+
+    private void CheckPeer(int worldIndex, int homeIndex, int relayMask, int linkedMask, int collectionIndex)
+    {
+        var world = _worlds.GetOrAdd(worldIndex, i => SharingWorld.CreateAsync(_store, 1_000 + i).GetAwaiter().GetResult());
+        var model = world.Model();
+        string home = world.Orgs[homeIndex].Id;
+        var own = world.Orgs.Where(o => o.Id == home || o.ParentId == home).Select(o => o.Id).ToHashSet(StringComparer.Ordinal);
+        var serves = own.Order(StringComparer.Ordinal).Prepend(home).Distinct()
+            .Concat(world.Orgs.Where((o, i) => (relayMask & (1 << i)) != 0 && !own.Contains(o.Id)).Select(o => o.Id)).ToList();
+        var linked = world.Collections.Where((c, i) => (linkedMask & (1 << i)) != 0).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        var peer = new TrustedPeer("peer-under-test", "account", home, serves, linked, own);
+        string collection = world.Collections[collectionIndex].Id;
+        var page = _store.QueryObjectsAsync(new ObjectQuery(collection) { Reader = SharingFilter.ForPeer(model, peer), Versions = VersionFilter.Every, Limit = 1000 }).GetAwaiter().GetResult();
+        var actual = page.Items.Select(o => (o.Id, Perisai.Stix.StixTimestamp.Parse(o.Version).Key, o.Producer)).ToHashSet();
+        var stored = world.Stored();
+        var lookup = stored.Select(x => x.Shared).ToLookup(x => x.Id, StringComparer.Ordinal);
+        var expected = stored.Where(x => x.Shared.CollectionId == collection && SharingPolicy.ReachesPeer(model, peer, x.Shared, "", id => lookup[id]))
+            .Select(x => (x.Shared.Id, x.VersionKey, x.Shared.Producer)).ToHashSet();
+        Assert.True(expected.SetEquals(actual),
+            $"seed {world.Seed}, home {homeIndex}, relay {relayMask}, linked {linkedMask}, collection {collectionIndex}: " +
+            $"store sends [{string.Join(", ", actual.Order())}], policy says [{string.Join(", ", expected.Order())}]");
+    }
+
     private void Check(int worldIndex, int readerIndex, int collectionIndex, int versionMode, bool leaving, int refProbe)
     {
         var world = _worlds.GetOrAdd(worldIndex, i => SharingWorld.CreateAsync(_store, 1_000 + i).GetAwaiter().GetResult());

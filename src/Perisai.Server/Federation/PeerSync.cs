@@ -226,8 +226,7 @@ public sealed class PeerSync(IStixStore store, Reads reads, Intake intake, Trust
         }
         var shared = SharedObject.Of(obj, collectionId, row.Producer);
         var level = SharingPolicy.EffectiveOf(model, shared);
-        bool relayMay(string o) => level == TlpLevel.Clear ? model.CanRead(o, collectionId) : level == TlpLevel.Green && model.CanRead(o, collectionId) && model.InGreenCommunity(o, collectionId);
-        if (peer.Serves.Any(o => peer.Own.Contains(o) ? SharingPolicy.MayRead(model, o, shared, leavingNode: true) : relayMay(o)))
+        if (peer.Serves.Any(o => SharingPolicy.MayRead(model, o, shared, leavingNode: true, relayOnly: !peer.Own.Contains(o))))
         {
             // Its own marking would let it through: what it refers to is not visible to the peer.
             return LinkReasons.NotReadable;

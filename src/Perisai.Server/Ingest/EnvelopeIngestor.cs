@@ -87,6 +87,17 @@ public sealed class EnvelopeIngestor(IStixStore store, NodeOptions options, Time
         var results = await intake.AddFromPeerAsync(collectionId, peer, result.Valid, i => i < validIndex.Count && validIndex[i] < claims.Count ? claims[validIndex[i]] : null, null, ct).ConfigureAwait(false);
         status = Final(status, [.. result.Failures.Select(f => new StatusDetail(f.Id, f.Version, f.Summary()))], results);
         await store.SaveStatusAsync(status, ct).ConfigureAwait(false);
+        if (store is IPeerStore peers)
+        {
+            int conflicts = results.Count(r => r.Outcome == AddOutcome.Rejected && r.Message?.StartsWith("Conflict", StringComparison.Ordinal) == true);
+            var reasons = new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach (var (reason, n) in new[] { (LinkReasons.Invalid, result.Failures.Count), (LinkReasons.Conflict, conflicts),
+                (LinkReasons.Refused, results.Count(r => r.Outcome == AddOutcome.Rejected) - conflicts) }.Where(x => x.Item2 > 0))
+            {
+                reasons[reason] = n;
+            }
+            await peers.RecordReceivedAsync(peer.Id, collectionId, results.Count(r => r.Outcome == AddOutcome.Added), reasons, ct).ConfigureAwait(false);
+        }
         Log.EnvelopeApplied(logger, statusId, collectionId, status.SuccessCount, status.FailureCount);
         return status;
     }

@@ -85,7 +85,7 @@ public static class ObjectShaper
         var shared = SharedObject.Of(obj, collectionId, stored.Producer, out var optionalGranular);
         var effective = SharingPolicy.EffectiveOf(trust, shared);
         var withheldLevels = optionalGranular
-            .Where(kv => (kv.Value > effective || (reader.LeavingNode && kv.Value == Perisai.Stix.Markings.TlpLevel.Red)) && !reader.Members.Any(m => (!m.RelayOnly || kv.Value <= Perisai.Stix.Markings.TlpLevel.Green) && SharingPolicy.Entitled(trust, m.OrgId, collectionId, kv.Value, shared.Producer, shared.Recipients, m.LeavingNode)))
+            .Where(kv => (kv.Value > effective || (reader.LeavingNode && kv.Value == Perisai.Stix.Markings.TlpLevel.Red)) && !reader.Members.Any(m => SharingPolicy.Entitled(trust, m.OrgId, collectionId, kv.Value, shared.Producer, shared.Recipients, m.LeavingNode, m.RelayOnly)))
             .OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
         if (withheldLevels.Count == 0)
         {

@@ -39,13 +39,22 @@ public static class SharingPolicy
     /// <param name="producer">The organization that wrote it.</param>
     /// <param name="recipients">The organizations the producer named.</param>
     /// <param name="leavingNode">The object would leave the node (an export, a feed, a peer): TLP:RED never does, not even to its producer.</param>
-    public static bool Entitled(TrustModel model, string reader, string collectionId, TlpLevel level, string producer, IReadOnlyList<string> recipients, bool leavingNode = false)
+    /// <param name="relayOnly">
+    /// The reader is an organization a peer node only relays for (a hub, issue 17): FIRST TLP 2.0 lets a relay pass on
+    /// CLEAR and, within the community, GREEN; AMBER and above go only to the node of a named recipient, and being the
+    /// producer gives a relay nothing.
+    /// </param>
+    public static bool Entitled(TrustModel model, string reader, string collectionId, TlpLevel level, string producer, IReadOnlyList<string> recipients, bool leavingNode = false, bool relayOnly = false)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(recipients);
         if (!model.CanRead(reader, collectionId) || (leavingNode && level == TlpLevel.Red))
         {
             return false;
+        }
+        if (relayOnly)
+        {
+            return level == TlpLevel.Clear || (level == TlpLevel.Green && model.InGreenCommunity(reader, collectionId));
         }
         if (reader == producer)
         {
@@ -71,30 +80,49 @@ public static class SharingPolicy
     }
 
     /// <summary>Whether the reader may read the object by its own marking and collection, its refs aside.</summary>
-    public static bool MayRead(TrustModel model, string reader, SharedObject obj, bool leavingNode = false) =>
-        Entitled(model, reader, obj.CollectionId, EffectiveOf(model, obj), obj.Producer, obj.Recipients, leavingNode);
+    public static bool MayRead(TrustModel model, string reader, SharedObject obj, bool leavingNode = false, bool relayOnly = false) =>
+        Entitled(model, reader, obj.CollectionId, EffectiveOf(model, obj), obj.Producer, obj.Recipients, leavingNode, relayOnly);
 
     /// <summary>
     /// Whether the reader sees the object at all: it may read it, and its refs allow it. A ref is visible when it names
     /// an organization of the node (the directory is known to all) or an object of which some version, in any
     /// collection of the node, is visible to the reader. <paramref name="stored"/> gives every stored version of an id.
     /// </summary>
-    public static bool IsVisible(TrustModel model, string reader, SharedObject obj, Func<string, IEnumerable<SharedObject>> stored, bool leavingNode = false) =>
-        MayRead(model, reader, obj, leavingNode) && RefsAllow(model, reader, obj, stored, RefDepth, leavingNode);
+    public static bool IsVisible(TrustModel model, string reader, SharedObject obj, Func<string, IEnumerable<SharedObject>> stored, bool leavingNode = false, bool relayOnly = false) =>
+        MayRead(model, reader, obj, leavingNode, relayOnly) && RefsAllow(model, reader, obj, stored, RefDepth, leavingNode, relayOnly);
+
+    /// <summary>
+    /// Whether a stored version is sent to a peer node (issue 17): it did not come from that peer, was not produced at
+    /// its node, is in a collection linked to it, and some organization it speaks for sees it: its own organizations
+    /// as any reader leaving the node, the ones it relays for as a relay (<see cref="Entitled"/>). A peer sees the node
+    /// through its linked collections only, for the objects and for what they refer to.
+    /// </summary>
+    public static bool ReachesPeer(TrustModel model, TrustedPeer peer, SharedObject obj, string via, Func<string, IEnumerable<SharedObject>> stored)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(peer);
+        ArgumentNullException.ThrowIfNull(obj);
+        if (via == peer.Id || obj.Producer == peer.HomeOrg || !peer.Collections.Contains(obj.CollectionId))
+        {
+            return false;
+        }
+        var linked = new TrustModel(model.Orgs.Values, model.Communities, model.Collections.Values.Where(c => peer.Collections.Contains(c.Id)));
+        return peer.Serves.Any(o => IsVisible(linked, o, obj, stored, leavingNode: true, relayOnly: !peer.Own.Contains(o)));
+    }
 
     /// <summary>Whether one ref is visible to the reader (see <see cref="IsVisible"/>).</summary>
-    public static bool RefVisible(TrustModel model, string reader, string id, Func<string, IEnumerable<SharedObject>> stored, int depth = RefDepth, bool leavingNode = false)
+    public static bool RefVisible(TrustModel model, string reader, string id, Func<string, IEnumerable<SharedObject>> stored, int depth = RefDepth, bool leavingNode = false, bool relayOnly = false)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(stored);
         return model.Orgs.ContainsKey(id)
-            || stored(id).Any(t => MayRead(model, reader, t, leavingNode) && (t.RefRule == RefRule.None || (depth > 1 && RefsAllow(model, reader, t, stored, depth - 1, leavingNode))));
+            || stored(id).Any(t => MayRead(model, reader, t, leavingNode, relayOnly) && (t.RefRule == RefRule.None || (depth > 1 && RefsAllow(model, reader, t, stored, depth - 1, leavingNode, relayOnly))));
     }
 
-    private static bool RefsAllow(TrustModel model, string reader, SharedObject obj, Func<string, IEnumerable<SharedObject>> stored, int depth, bool leavingNode) => obj.RefRule switch
+    private static bool RefsAllow(TrustModel model, string reader, SharedObject obj, Func<string, IEnumerable<SharedObject>> stored, int depth, bool leavingNode, bool relayOnly) => obj.RefRule switch
     {
-        RefRule.All => obj.Refs.All(r => RefVisible(model, reader, r, stored, depth, leavingNode)),
-        RefRule.Any => obj.Refs.Any(r => RefVisible(model, reader, r, stored, depth, leavingNode)),
+        RefRule.All => obj.Refs.All(r => RefVisible(model, reader, r, stored, depth, leavingNode, relayOnly)),
+        RefRule.Any => obj.Refs.Any(r => RefVisible(model, reader, r, stored, depth, leavingNode, relayOnly)),
         _ => true,
     };
 

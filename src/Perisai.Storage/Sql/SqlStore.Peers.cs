@@ -86,6 +86,21 @@ public abstract partial class SqlStore
     }
 
     /// <inheritdoc />
+    public async Task RecordReceivedAsync(string peerId, string collectionId, long added, IReadOnlyDictionary<string, long> reasons, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(reasons);
+        await using var conn = await OpenAsync(ct).ConfigureAwait(false);
+        await using var tx = await BeginWriteAsync(conn, ct).ConfigureAwait(false);
+        var links = await conn.QueryAsync<(string Id, string Cursor)>(new CommandDefinition(
+            "SELECT id, cursor FROM peer_links WHERE peer_id = @peerId AND local_collection = @collectionId ORDER BY direction, id", new { peerId, collectionId }, tx, cancellationToken: ct)).ConfigureAwait(false);
+        foreach (var (id, cursor) in links.Take(1))
+        {
+            await RecordProgressAsync(conn, tx, new LinkProgress(id, cursor, null, added, 0, reasons), ct).ConfigureAwait(false);
+        }
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public Task RecordLinkRunAsync(string linkId, long started, long durationMs, string? failure, CancellationToken ct = default) =>
         ExecuteAsync("UPDATE peer_links SET last_run = @started, last_duration_ms = @durationMs, last_error = @error, runs = runs + 1, failures = failures + @failed WHERE id = @linkId",
             new { linkId, started, durationMs, error = failure, failed = failure is null ? 0 : 1 }, ct);
