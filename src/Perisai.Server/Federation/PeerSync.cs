@@ -186,8 +186,11 @@ public sealed class PeerSync(IStixStore store, Reads reads, Intake intake, Trust
             long accepted = 0;
             if (rows.Items.Count > 0)
             {
-                string statusId = await client.AddAsync(link.RemoteCollection, json, ct, [.. rows.Items.Select(r => r.Producer)]).ConfigureAwait(false);
-                var status = await client.StatusAsync(statusId, TimeSpan.FromSeconds(60), time, ct).ConfigureAwait(false);
+                var status = await client.AddWithStatusAsync(link.RemoteCollection, json, ct, [.. rows.Items.Select(r => r.Producer)]).ConfigureAwait(false);
+                if (!(status.TryGetProperty("status", out var state) && state.ValueEquals("complete")))
+                {
+                    status = await client.StatusAsync(status.GetProperty("id").GetString()!, TimeSpan.FromSeconds(60), time, ct).ConfigureAwait(false);
+                }
                 accepted = status.TryGetProperty("success_count", out var sc) && sc.TryGetInt64(out long n) ? n : 0;
                 if (status.TryGetProperty("failures", out var failures) && failures.ValueKind == JsonValueKind.Array)
                 {

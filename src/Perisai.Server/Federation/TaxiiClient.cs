@@ -188,6 +188,16 @@ public sealed class TaxiiClient : IDisposable
     /// </summary>
     public async Task<string> AddAsync(string collection, IEnumerable<string> objects, CancellationToken ct, IReadOnlyList<string>? producers = null)
     {
+        var status = await AddWithStatusAsync(collection, objects, ct, producers).ConfigureAwait(false);
+        return status.GetProperty("id").GetString()!;
+    }
+
+    /// <summary>
+    /// Adds objects like <see cref="AddAsync"/> and returns the status resource the server answered with (§4.3.1): a
+    /// server that applied them before answering says <c>complete</c> there, and no poll is needed.
+    /// </summary>
+    public async Task<JsonElement> AddWithStatusAsync(string collection, IEnumerable<string> objects, CancellationToken ct, IReadOnlyList<string>? producers = null)
+    {
         ArgumentNullException.ThrowIfNull(objects);
         string body = "{\"objects\":[" + string.Join(",", objects) + "]"
             + (producers is { Count: > 0 } ? $",\"{PeerWire.ProducersProperty}\":{JsonSerializer.Serialize(producers)}" : "") + "}";
@@ -196,7 +206,9 @@ public sealed class TaxiiClient : IDisposable
         // Adding the same versions again changes nothing (§5.5: a duplicate is not an error), so a retried POST is safe.
         string text = await SendAsync(HttpMethod.Post, new Uri(ApiRoot, $"collections/{Uri.EscapeDataString(collection)}/objects/"), content, ct).ConfigureAwait(false);
         using var doc = JsonDocument.Parse(text);
-        return doc.RootElement.TryGetProperty("id", out var id) && id.GetString() is { } s ? s : throw new TaxiiClientException(FederationMessages.NoStatusId);
+        return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String
+            ? doc.RootElement.Clone()
+            : throw new TaxiiClientException(FederationMessages.NoStatusId);
     }
 
     /// <summary>
