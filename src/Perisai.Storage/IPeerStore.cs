@@ -43,7 +43,7 @@ public interface IPeerStore
     /// <summary>Stores an invitation.</summary>
     Task AddInviteAsync(PeerInvite invite, CancellationToken ct = default);
 
-    /// <summary>Spends an invitation: true once, when it exists, is unused and unexpired at <paramref name="now"/>.</summary>
+    /// <summary>Spends an invitation: returns it once, when it exists, is unused and unexpired at <paramref name="now"/>; null otherwise.</summary>
     Task<PeerInvite?> UseInviteAsync(string inviteId, long now, CancellationToken ct = default);
 
     /// <summary>Adds an organization with a given id (another node's directory entry).</summary>

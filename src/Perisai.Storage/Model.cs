@@ -117,7 +117,12 @@ public enum AddOutcome
 }
 
 /// <summary>The result for one object of a write.</summary>
-public sealed record AddResult(string Id, string Version, AddOutcome Outcome, string? Message = null);
+/// <param name="Id">The object's id.</param>
+/// <param name="Version">Its version.</param>
+/// <param name="Outcome">What happened.</param>
+/// <param name="Message">Why it was refused, for people.</param>
+/// <param name="Conflict">Refused because the same id and modified are stored with other content (a write from a peer).</param>
+public sealed record AddResult(string Id, string Version, AddOutcome Outcome, string? Message = null, bool Conflict = false);
 
 /// <summary>Which versions of each object a read returns (TAXII 2.1 §3.4.1 <c>match[version]</c>).</summary>
 public sealed record VersionFilter(bool All, bool First, bool Last, IReadOnlyList<string> Keys)

@@ -41,7 +41,11 @@ public enum LinkDirection
 /// <param name="Failures">Runs that failed.</param>
 public sealed record PeerLink(string Id, string PeerId, LinkDirection Direction, string LocalCollection, string RemoteCollection, long EverySeconds,
     string Cursor = "", long? Newest = null, long? LastRun = null, long? LastDurationMs = null, string? LastError = null,
-    long ObjectsIn = 0, long ObjectsOut = 0, IReadOnlyDictionary<string, long>? Reasons = null, long Runs = 0, long Failures = 0);
+    long ObjectsIn = 0, long ObjectsOut = 0, IReadOnlyDictionary<string, long>? Reasons = null, long Runs = 0, long Failures = 0)
+{
+    /// <summary>How long ago (seconds) the newest object this link has seen was added at its source; null before any.</summary>
+    public long? LagSeconds(long nowMicros) => Newest is { } n ? Math.Max(0, (nowMicros - n) / 1_000_000) : null;
+}
 
 /// <summary>The reasons an object is not sent to a peer or not accepted from it, as counted per link.</summary>
 public static class LinkReasons
@@ -69,6 +73,26 @@ public static class LinkReasons
 
     /// <summary>It is not valid STIX 2.1.</summary>
     public const string Invalid = "invalid";
+
+    /// <summary>How a node's refusal of a conflicting version begins, so the sending node can count it as one.</summary>
+    public const string ConflictPrefix = "Conflict:";
+
+    /// <summary>What a write refused, by reason: conflicts, and other refusals (a new version of a revoked object).</summary>
+    public static Dictionary<string, long> Of(IReadOnlyList<AddResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        var reasons = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var r in results.Where(r => r.Outcome == AddOutcome.Rejected))
+        {
+            string reason = r.Conflict ? Conflict : Refused;
+            reasons[reason] = reasons.GetValueOrDefault(reason) + 1;
+        }
+        return reasons;
+    }
+
+    /// <summary>Counts by reason as one line for people ("not-a-recipient 2, red 1").</summary>
+    public static string Describe(IReadOnlyDictionary<string, long>? reasons) =>
+        string.Join(", ", (reasons ?? new Dictionary<string, long>()).OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Key} {r.Value}"));
 }
 
 /// <summary>A version a peer sent that conflicts with the one stored (same id and modified, other content).</summary>

@@ -4,5 +4,5 @@ namespace Perisai.Storage;
 internal static class StoreMessages
 {
     public static string Conflict(string keptProducer) =>
-        $"Conflict: this id and modified are already stored with other content (produced by {keptProducer}); the first is kept and this one recorded.";
+        $"{LinkReasons.ConflictPrefix} this id and modified are already stored with other content (produced by {keptProducer}); the first is kept and this one recorded.";
 }

@@ -179,9 +179,9 @@ internal static class PeerCommands
             {
                 peer = v.Peer.Name, direction = TrustNames.Of(l.Direction), collection = l.LocalCollection,
                 last = l.LastRun is { } t ? Perisai.Storage.Sql.SqlStore.FormatMicros(t)[..19] + "Z" : "never",
-                lag = l.Newest is { } n ? $"{Math.Max(0, (now - n) / 1_000_000)}s" : "",
+                lag = l.LagSeconds(now) is { } lag ? $"{lag}s" : "",
                 l.ObjectsIn, l.ObjectsOut,
-                not_sent = string.Join(", ", (l.Reasons ?? new Dictionary<string, long>()).OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Key} {r.Value}")),
+                not_sent = LinkReasons.Describe(l.Reasons),
                 error = l.LastError,
             })).ToList();
             Output.Print(false, rows, ("Peer", r => r.peer), ("Link", r => r.direction), ("Collection", r => r.collection), ("Last run", r => r.last), ("Lag", r => r.lag),
@@ -205,7 +205,7 @@ internal static class PeerCommands
             var runs = await node.Peers.RunAsync(Actor.Operator, p.GetValue(name)!, ct).ConfigureAwait(false);
             foreach (var (link, run) in runs)
             {
-                string reasons = string.Join(", ", run.NotSent.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Key} {r.Value}"));
+                string reasons = LinkReasons.Describe(run.NotSent);
                 Console.WriteLine($"{TrustNames.Of(link.Direction)} {link.LocalCollection}: {run.In} in, {run.Out} out" + (reasons.Length > 0 ? $"; not sent: {reasons}" : "")
                     + (run.Error is null ? "" : $"; failed: {run.Error}"));
             }

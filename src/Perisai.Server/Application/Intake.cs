@@ -36,13 +36,22 @@ public sealed class Intake(IStixStore store, TimeProvider time)
     /// organization; otherwise, or when it says nothing, the peer's home organization: a peer cannot impersonate
     /// another CERT. The same version again is a no-op; other content under the same id and modified is a conflict.
     /// </summary>
-    public Task<IReadOnlyList<AddResult>> AddFromPeerAsync(string collectionId, Perisai.Stix.Sharing.TrustedPeer peer, IReadOnlyList<StixObject> valid,
-        Func<int, string?> claimedProducer, LinkProgress? progress, CancellationToken ct)
+    /// <param name="collectionId">The collection linked to the peer.</param>
+    /// <param name="peer">The peer.</param>
+    /// <param name="checkedObjects">The page as <see cref="Check(ParsedDocument)"/> found it.</param>
+    /// <param name="claims">The producer the peer names for each object of the page, in document order (<c>x_perisai_producers</c>).</param>
+    /// <param name="progress">The link's progress to store with the page, if any.</param>
+    /// <param name="ct">Cancellation.</param>
+    public Task<IReadOnlyList<AddResult>> AddFromPeerAsync(string collectionId, Perisai.Stix.Sharing.TrustedPeer peer, IntakeResult checkedObjects,
+        IReadOnlyList<string?> claims, LinkProgress? progress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(peer);
-        ArgumentNullException.ThrowIfNull(valid);
-        ArgumentNullException.ThrowIfNull(claimedProducer);
-        var objects = valid.Select((o, i) => new PeerObject(o, ProducerOf(peer, claimedProducer(i)))).ToList();
+        ArgumentNullException.ThrowIfNull(checkedObjects);
+        ArgumentNullException.ThrowIfNull(claims);
+        // The valid objects are the document's, in order, less the failures: each maps back to its claim by position.
+        var failed = checkedObjects.Failures.Select(f => f.Index).ToHashSet();
+        var positions = Enumerable.Range(0, checkedObjects.Total).Where(i => !failed.Contains(i)).ToList();
+        var objects = checkedObjects.Valid.Select((o, i) => new PeerObject(o, ProducerOf(peer, positions[i] < claims.Count ? claims[positions[i]] : null))).ToList();
         return Peers.AddFromPeerAsync(collectionId, peer.Id, objects, progress, ct);
     }
 

@@ -215,8 +215,7 @@ public sealed class PeerAdministration(IStixStore store, TrustAdministration tru
         {
             throw Refuse(TrustRefusal.NotFound, FederationMessages.NoCollectionInCommon(string.Join(", ", token.Collections.Select(c => c.Alias ?? c.Id))));
         }
-        var peerOptions = sync.ClientOptions(new Peer("", peerName, token.Url, token.Serves[0].Id, [], "", token.Key, token.Fingerprint, 0));
-        using var client = await TaxiiClient.ConnectAsync(token.Url, peerOptions, ct).ConfigureAwait(false);
+        using var client = await TaxiiClient.ConnectAsync(token.Url, sync.ClientOptions(token.Key, token.Fingerprint), ct).ConfigureAwait(false);
         var key = await trust.IssueKeyAsync(actor, AccountName(peerName), token.Serves[0].Id, "sync", $"peer {peerName}", ct).ConfigureAwait(false);
         if (key.Account.Role != Role.Sync)
         {

@@ -29,15 +29,9 @@ public static class PeerEndpoints
 
     private static PeerAdministration Peers(HttpContext context) => context.RequestServices.GetRequiredService<PeerAdministration>();
 
-    private static async Task<Auth.Caller> AdminAsync(HttpContext context, NodeServices node)
-    {
-        var caller = await node.AuthenticateAsync(context).ConfigureAwait(false);
-        return caller.IsAdmin ? caller : throw TaxiiException.Forbidden(TaxiiMessages.AdminOnly);
-    }
-
     private static async Task<IResult> List(HttpContext context, NodeServices node)
     {
-        await AdminAsync(context, node).ConfigureAwait(false);
+        await TrustEndpoints.AdminAsync(context, node).ConfigureAwait(false);
         var peers = await Peers(context).ListAsync(context.RequestAborted).ConfigureAwait(false);
         long now = (node.Time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / 10;
         return new TaxiiResult(200, "application/json", w =>
@@ -55,7 +49,7 @@ public static class PeerEndpoints
 
     private static async Task<IResult> Invite(HttpContext context, NodeServices node)
     {
-        var caller = await AdminAsync(context, node).ConfigureAwait(false);
+        var caller = await TrustEndpoints.AdminAsync(context, node).ConfigureAwait(false);
         using var doc = await TrustEndpoints.ReadJsonAsync(context).ConfigureAwait(false);
         var made = await TrustEndpoints.Administer(Peers(context).InviteAsync(Actor.Of(caller), TrustEndpoints.Field(doc, "name"), TrustEndpoints.Field(doc, "for"),
             Strings(doc, "serves"), Strings(doc, "collections") ?? [], TrustEndpoints.OptionalField(doc, "fingerprint"), null, context.RequestAborted)).ConfigureAwait(false);
@@ -64,7 +58,7 @@ public static class PeerEndpoints
             w.WriteStartObject();
             w.WriteString("token", made.Token);
             w.WriteString("invite", made.Invite.Id);
-            w.WriteString("expires", SqlStoreTime(made.Invite.Expires));
+            w.WriteString("expires", Perisai.Storage.Sql.SqlStore.FormatMicros(made.Invite.Expires));
             w.WriteEndObject();
         });
     }
@@ -102,7 +96,7 @@ public static class PeerEndpoints
 
     private static async Task<IResult> Run(HttpContext context, string peer, NodeServices node)
     {
-        var caller = await AdminAsync(context, node).ConfigureAwait(false);
+        var caller = await TrustEndpoints.AdminAsync(context, node).ConfigureAwait(false);
         var runs = await TrustEndpoints.Administer(Peers(context).RunAsync(Actor.Of(caller), peer, context.RequestAborted)).ConfigureAwait(false);
         return new TaxiiResult(200, "application/json", w =>
         {
@@ -128,7 +122,7 @@ public static class PeerEndpoints
 
     private static async Task<IResult> Remove(HttpContext context, string peer, NodeServices node)
     {
-        var caller = await AdminAsync(context, node).ConfigureAwait(false);
+        var caller = await TrustEndpoints.AdminAsync(context, node).ConfigureAwait(false);
         await TrustEndpoints.Administer(Peers(context).RemoveAsync(Actor.Of(caller), peer, context.RequestAborted)).ConfigureAwait(false);
         return new TaxiiResult(204, "application/json", null);
     }
@@ -137,8 +131,6 @@ public static class PeerEndpoints
         !doc.RootElement.TryGetProperty(name, out var v) ? null
         : v.ValueKind == JsonValueKind.Array && v.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String) ? [.. v.EnumerateArray().Select(e => e.GetString()!)]
         : throw new TaxiiException(400, TaxiiMessages.BadRequest, TaxiiMessages.BadField(name, "an array of strings"));
-
-    private static string SqlStoreTime(long micros) => Perisai.Storage.Sql.SqlStore.FormatMicros(micros);
 }
 
 /// <summary>A peer and its links as JSON, for the API and <c>perisai peer status --json</c>.</summary>
@@ -180,10 +172,9 @@ public static class PeerJson
                 w.WriteString("last_run", Perisai.Storage.Sql.SqlStore.FormatMicros(last));
                 w.WriteNumber("last_duration_ms", l.LastDurationMs ?? 0);
             }
-            if (l.Newest is { } newest)
+            if (l.LagSeconds(nowMicros) is { } lag)
             {
-                // Lag: how long ago the newest object this link has seen was added at its source.
-                w.WriteNumber("lag_seconds", Math.Max(0, (nowMicros - newest) / 1_000_000));
+                w.WriteNumber("lag_seconds", lag);
             }
             w.WriteNumber("objects_in", l.ObjectsIn);
             w.WriteNumber("objects_out", l.ObjectsOut);

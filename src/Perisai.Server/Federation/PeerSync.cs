@@ -75,8 +75,12 @@ public sealed class PeerSync(IStixStore store, Reads reads, Intake intake, Trust
     public TaxiiClientOptions ClientOptions(Peer peer)
     {
         ArgumentNullException.ThrowIfNull(peer);
-        return new TaxiiClientOptions { Key = peer.RemoteKey, PinnedSha256 = peer.Fingerprint, Handler = options.PeerHandler?.Invoke(), Retries = 2, AttemptTimeout = TimeSpan.FromSeconds(30) };
+        return ClientOptions(peer.RemoteKey, peer.Fingerprint);
     }
+
+    /// <summary>The client options for a node called with <paramref name="key"/> (and its pinned certificate, if any).</summary>
+    public TaxiiClientOptions ClientOptions(string? key, string? fingerprint) =>
+        new() { Key = key, PinnedSha256 = fingerprint, Handler = options.PeerHandler?.Invoke(), Retries = 2, AttemptTimeout = TimeSpan.FromSeconds(30) };
 
     private sealed class Counts
     {
@@ -116,8 +120,7 @@ public sealed class PeerSync(IStixStore store, Reads reads, Intake intake, Trust
             var objects = page.TryGetProperty("objects", out var o) && o.ValueKind == JsonValueKind.Array ? o : default;
             var claims = PeerWire.Producers(page);
             var reasons = new Dictionary<string, long>(StringComparer.Ordinal);
-            IReadOnlyList<StixObject> valid = [];
-            List<int> validIndex = [];
+            var result = new IntakeResult(0, [], [], []);
             if (objects.ValueKind == JsonValueKind.Array && objects.GetArrayLength() > 0)
             {
                 // The page's objects as one envelope through the one check every entrance uses.
@@ -127,10 +130,7 @@ public sealed class PeerSync(IStixStore store, Reads reads, Intake intake, Trust
                 {
                     throw new PeerException(FederationMessages.BadPage(e.Message));
                 }
-                var result = Intake.Check(doc);
-                valid = result.Valid;
-                var failed = result.Failures.Select(f => f.Index).ToHashSet();
-                validIndex = [.. Enumerable.Range(0, result.Total).Where(i => !failed.Contains(i))];
+                result = Intake.Check(doc);
                 if (result.Failures.Count > 0)
                 {
                     reasons[LinkReasons.Invalid] = result.Failures.Count;
@@ -144,15 +144,10 @@ public sealed class PeerSync(IStixStore store, Reads reads, Intake intake, Trust
             }
             long? newest = last is not null && StixTimestamp.TryParse(last, out var t) ? Micros(t.Value.Instant) : null;
             var progress = new LinkProgress(link.Id, cursor, newest, 0, 0, reasons);
-            var results = await intake.AddFromPeerAsync(link.LocalCollection, trusted, valid,
-                i => i < validIndex.Count && validIndex[i] < claims.Count ? claims[validIndex[i]] : null, progress, ct).ConfigureAwait(false);
+            var results = await intake.AddFromPeerAsync(link.LocalCollection, trusted, result, claims, progress, ct).ConfigureAwait(false);
             counts.In += results.Count(r => r.Outcome == AddOutcome.Added);
             counts.Add(reasons);
-            int conflicts = results.Count(r => r.Outcome == AddOutcome.Rejected && r.Message?.StartsWith("Conflict", StringComparison.Ordinal) == true);
-            if (conflicts > 0)
-            {
-                counts.Add(new Dictionary<string, long> { [LinkReasons.Conflict] = conflicts });
-            }
+            counts.Add(LinkReasons.Of(results));
         }, ct).ConfigureAwait(false);
     }
 
@@ -197,7 +192,7 @@ public sealed class PeerSync(IStixStore store, Reads reads, Intake intake, Trust
                     foreach (var f in failures.EnumerateArray())
                     {
                         string message = f.TryGetProperty("message", out var m) ? m.GetString() ?? "" : "";
-                        string reason = message.StartsWith("Conflict", StringComparison.Ordinal) ? LinkReasons.Conflict
+                        string reason = message.StartsWith(LinkReasons.ConflictPrefix, StringComparison.Ordinal) ? LinkReasons.Conflict
                             : $"{LinkReasons.Refused}: {(message.Length > 160 ? message[..160] : message)}";
                         reasons[reason] = reasons.GetValueOrDefault(reason) + 1;
                     }

@@ -80,21 +80,15 @@ public sealed class EnvelopeIngestor(IStixStore store, NodeOptions options, Time
         long now = (time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / 10;
         var status = new StatusRecord(statusId, apiRoot, collectionId, accountId, "pending", now, doc.Objects.Count, 0, 0, doc.Objects.Count, "");
         var result = Application.Intake.Check(doc);
-        var claims = Federation.PeerWire.Producers(body);
-        var failed = result.Failures.Select(f => f.Index).ToHashSet();
-        // The valid objects are the document's, in order, less the failures: map each back to its claim.
-        var validIndex = Enumerable.Range(0, result.Total).Where(i => !failed.Contains(i)).ToList();
-        var results = await intake.AddFromPeerAsync(collectionId, peer, result.Valid, i => i < validIndex.Count && validIndex[i] < claims.Count ? claims[validIndex[i]] : null, null, ct).ConfigureAwait(false);
+        var results = await intake.AddFromPeerAsync(collectionId, peer, result, Federation.PeerWire.Producers(body), null, ct).ConfigureAwait(false);
         status = Final(status, [.. result.Failures.Select(f => new StatusDetail(f.Id, f.Version, f.Summary()))], results);
         await store.SaveStatusAsync(status, ct).ConfigureAwait(false);
         if (store is IPeerStore peers)
         {
-            int conflicts = results.Count(r => r.Outcome == AddOutcome.Rejected && r.Message?.StartsWith("Conflict", StringComparison.Ordinal) == true);
-            var reasons = new Dictionary<string, long>(StringComparer.Ordinal);
-            foreach (var (reason, n) in new[] { (LinkReasons.Invalid, result.Failures.Count), (LinkReasons.Conflict, conflicts),
-                (LinkReasons.Refused, results.Count(r => r.Outcome == AddOutcome.Rejected) - conflicts) }.Where(x => x.Item2 > 0))
+            var reasons = LinkReasons.Of(results);
+            if (result.Failures.Count > 0)
             {
-                reasons[reason] = n;
+                reasons[LinkReasons.Invalid] = result.Failures.Count;
             }
             await peers.RecordReceivedAsync(peer.Id, collectionId, results.Count(r => r.Outcome == AddOutcome.Added), reasons, ct).ConfigureAwait(false);
         }

@@ -273,7 +273,7 @@ public static class TrustEndpoints
         _ => new TaxiiException(400, TaxiiMessages.BadRequest, refused.Message),
     };
 
-    private static async Task<Caller> AdminAsync(HttpContext context, NodeServices node)
+    internal static async Task<Caller> AdminAsync(HttpContext context, NodeServices node)
     {
         var caller = await node.AuthenticateAsync(context).ConfigureAwait(false);
         return caller.IsAdmin ? caller : throw TaxiiException.Forbidden(TaxiiMessages.AdminOnly);

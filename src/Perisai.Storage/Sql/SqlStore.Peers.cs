@@ -122,8 +122,7 @@ public abstract partial class SqlStore
         if (progress is not null)
         {
             var reasons = new Dictionary<string, long>(progress.Reasons, StringComparer.Ordinal);
-            int refused = results.Count(r => r.Outcome == AddOutcome.Rejected) - peer.Conflicts.Count;
-            foreach (var (reason, n) in new[] { (LinkReasons.Conflict, peer.Conflicts.Count), (LinkReasons.Refused, refused) }.Where(x => x.Item2 > 0))
+            foreach (var (reason, n) in LinkReasons.Of(results))
             {
                 reasons[reason] = reasons.GetValueOrDefault(reason) + n;
             }

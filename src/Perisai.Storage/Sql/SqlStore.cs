@@ -296,7 +296,7 @@ public abstract partial class SqlStore : IStixStore, IPeerStore
                     else
                     {
                         peer.Conflicts.Add((obj.Id, versionText, StoreMessages.Conflict(stored.Producer)));
-                        results.Add(new AddResult(obj.Id, versionText, AddOutcome.Rejected, StoreMessages.Conflict(stored.Producer)));
+                        results.Add(new AddResult(obj.Id, versionText, AddOutcome.Rejected, StoreMessages.Conflict(stored.Producer), Conflict: true));
                     }
                     continue;
                 }
